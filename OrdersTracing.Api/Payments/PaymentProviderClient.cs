@@ -1,0 +1,104 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Serialization;
+using OrdersTracing.Api.Orders;
+using OrdersTracing.Api.Telemetry;
+using OrdersTracing.ServiceDefaults.Telemetry;
+
+namespace OrdersTracing.Api.Payments;
+
+/// <summary>
+/// Creates Stripe-style payment intents. Failures come back as a <see cref="PaymentResult"/>, never as an
+/// exception, so the caller always gets to record what happened to the order.
+/// </summary>
+public sealed class PaymentProviderClient(HttpClient http, ILogger<PaymentProviderClient> logger)
+{
+    public async Task<PaymentResult> CreatePaymentIntentAsync(Order order, string paymentMethod, CancellationToken cancellationToken)
+    {
+        using var activity = OrdersTelemetry.Source.StartActivity(OrdersTelemetry.Spans.ChargePayment);
+        activity?.SetTag(TelemetryTags.OrderId, order.Id);
+        activity?.SetTag(TelemetryTags.TenantId, order.TenantId);
+
+        var result = await SendAsync(order, paymentMethod, cancellationToken);
+
+        activity?.SetTag(TelemetryTags.PaymentStatus, result.Succeeded ? "succeeded" : result.Failure.ToString().ToLowerInvariant());
+        if (result.Succeeded)
+        {
+            activity?.SetTag(TelemetryTags.PaymentId, result.PaymentId);
+        }
+        else
+        {
+            activity.RecordError(new PaymentFailedException(order.Id, result));
+            logger.LogWarning("Payment for order {OrderId} failed ({Failure}): {Error}", order.Id, result.Failure, result.Error);
+        }
+
+        return result;
+    }
+
+    private async Task<PaymentResult> SendAsync(Order order, string paymentMethod, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "payment_intents")
+        {
+            Content = JsonContent.Create(new PaymentIntentRequest(
+                Amount: decimal.ToInt64(order.Total * 100),
+                Currency: order.Currency,
+                PaymentMethod: paymentMethod,
+                Metadata: new Dictionary<string, string> { ["order_id"] = order.Id.ToString() })),
+        };
+
+        // One key per order: a retried request can never charge the customer twice.
+        request.Headers.Add("Idempotency-Key", order.Id.ToString("N", CultureInfo.InvariantCulture));
+
+        try
+        {
+            using var response = await http.SendAsync(request, cancellationToken);
+            if (response.IsSuccessStatusCode)
+            {
+                var intent = await response.Content.ReadFromJsonAsync<PaymentIntent>(cancellationToken);
+                return intent?.Id is { Length: > 0 } id
+                    ? PaymentResult.Paid(id)
+                    : PaymentResult.Failed(PaymentFailure.Unavailable, "The payment provider answered without a payment intent id.");
+            }
+
+            var error = await ReadErrorAsync(response, cancellationToken);
+            return response.StatusCode == HttpStatusCode.PaymentRequired
+                ? PaymentResult.Failed(PaymentFailure.Declined, error)
+                : PaymentResult.Failed(PaymentFailure.Unavailable, error);
+        }
+        catch (Exception exception) when (exception is HttpRequestException or Polly.ExecutionRejectedException
+                                              || (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            return PaymentResult.Failed(PaymentFailure.Unavailable, $"The payment provider could not be reached: {exception.Message}");
+        }
+    }
+
+    private static async Task<string> ReadErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var fallback = $"The payment provider answered {(int)response.StatusCode} {response.ReasonPhrase}.";
+        try
+        {
+            var body = await response.Content.ReadFromJsonAsync<PaymentErrorBody>(cancellationToken);
+            return body?.Error?.Message ?? fallback;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return fallback;
+        }
+    }
+
+    private sealed record PaymentIntentRequest(
+        long Amount,
+        string Currency,
+        [property: JsonPropertyName("payment_method")] string PaymentMethod,
+        IReadOnlyDictionary<string, string> Metadata);
+
+    private sealed record PaymentIntent(string? Id, string? Status);
+
+    private sealed record PaymentErrorBody(PaymentError? Error);
+
+    private sealed record PaymentError(string? Type, string? Code, string? Message);
+}
+
+public sealed class PaymentFailedException(Guid orderId, PaymentResult result)
+    : Exception($"Payment for order {orderId} failed ({result.Failure}): {result.Error}");

@@ -1,0 +1,19 @@
+namespace OrdersTracing.Api.Payments;
+
+public sealed record PaymentResult(bool Succeeded, string? PaymentId, string? Error, PaymentFailure Failure)
+{
+    public static PaymentResult Paid(string paymentId) => new(true, paymentId, null, PaymentFailure.None);
+
+    public static PaymentResult Failed(PaymentFailure failure, string error) => new(false, null, error, failure);
+}
+
+public enum PaymentFailure
+{
+    None,
+
+    /// <summary>The provider answered and said no (a declined card): the customer can act on it.</summary>
+    Declined,
+
+    /// <summary>The provider failed, timed out or could not be reached: nobody was charged, try again later.</summary>
+    Unavailable,
+}

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Runs a throwaway PostgreSQL server for the AppHost's local mode: a fresh data folder each run, listening on
+# 127.0.0.1:$PGPORT with password authentication, removed when the server stops.
+set -euo pipefail
+
+: "${PGPORT:?PGPORT must name the port to listen on}"
+: "${POSTGRES_PASSWORD:?POSTGRES_PASSWORD must hold the password of the postgres user}"
+
+bindir=$(find /usr/lib/postgresql -mindepth 2 -maxdepth 2 -name bin -type d 2>/dev/null | sort -V | tail -n 1)
+if [[ -z "$bindir" || ! -x "$bindir/postgres" ]]; then
+  echo "No PostgreSQL server found under /usr/lib/postgresql. Install it: apt-get install -y postgresql (or run ./scripts/install-prerequisites.sh)." >&2
+  exit 1
+fi
+
+root=$(mktemp -d "${TMPDIR:-/tmp}/orderstracing-postgres.XXXXXX")
+server_pid=""
+
+cleanup() {
+  if [[ -n "$server_pid" ]]; then
+    # SIGINT is PostgreSQL's fast shutdown: it does not wait for clients to disconnect.
+    kill -INT "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+  fi
+  rm -rf "$root"
+}
+trap cleanup EXIT
+trap 'exit 0' TERM INT
+
+as_server_user=()
+if [[ $(id -u) -eq 0 ]]; then
+  # PostgreSQL refuses to run as root.
+  chown postgres:postgres "$root"
+  as_server_user=(setpriv --reuid=postgres --regid=postgres --init-groups)
+fi
+
+printf '%s\n' "$POSTGRES_PASSWORD" > "$root/password"
+[[ $(id -u) -eq 0 ]] && chown postgres:postgres "$root/password"
+"${as_server_user[@]}" "$bindir/initdb" --pgdata="$root/data" --username=postgres --pwfile="$root/password" \
+  --auth=scram-sha-256 --encoding=UTF8 --no-locale > "$root/initdb.log" 2>&1 || { cat "$root/initdb.log" >&2; exit 1; }
+rm -f "$root/password"
+
+"${as_server_user[@]}" "$bindir/postgres" -D "$root/data" -p "$PGPORT" -c listen_addresses=127.0.0.1 \
+  -c unix_socket_directories="$root" -c max_connections=200 &
+server_pid=$!
+wait "$server_pid"

@@ -1,0 +1,24 @@
+using OrdersTracing.AppHost.Infrastructure;
+using OrdersTracing.AppHost.Postgres;
+
+var builder = DistributedApplication.CreateBuilder(args);
+
+var infrastructure = builder.ChooseInfrastructure();
+
+var ordersDb = builder.AddOrdersDatabase(infrastructure);
+var tracing = builder.AddTracingBackends(infrastructure);
+
+var payments = builder.AddProject<Projects.OrdersTracing_PaymentProvider>("payments");
+
+var api = builder.AddProject<Projects.OrdersTracing_Api>("api")
+    .WithReference(ordersDb, OrdersDatabaseExtensions.ConnectionName)
+    .WaitFor(ordersDb)
+    .WithEnvironment("PaymentProvider__BaseUrl", payments.GetEndpoint("http"));
+
+builder.AddProject<Projects.OrdersTracing_Web>("web")
+    .WithExternalHttpEndpoints()
+    .WithReference(api)
+    .WaitFor(api)
+    .WithTraceLinks(tracing);
+
+builder.Build().Run();

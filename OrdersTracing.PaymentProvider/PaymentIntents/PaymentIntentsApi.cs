@@ -1,0 +1,90 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using OrdersTracing.ServiceDefaults.Telemetry;
+
+namespace OrdersTracing.PaymentProvider.PaymentIntents;
+
+/// <summary>
+/// A Stripe-like <c>POST /payment_intents</c>. Stripe's test payment methods behave as in Stripe's test mode
+/// (<c>pm_card_chargeDeclined</c> is declined), and an <c>Idempotency-Key</c> replays the first answer.
+/// </summary>
+public static class PaymentIntentsApi
+{
+    public const string DeclinedPaymentMethod = "pm_card_chargeDeclined";
+
+    // Bounded like a real provider's idempotency window: the oldest keys go first.
+    private const int MaxRememberedKeys = 10_000;
+
+    private static readonly ConcurrentDictionary<string, PaymentIntent> Intents = new();
+    private static readonly ConcurrentQueue<string> IntentOrder = new();
+
+    public static IEndpointRouteBuilder MapPaymentIntentsApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/payment_intents", CreatePaymentIntentAsync);
+        return app;
+    }
+
+    public static async Task<Results<Ok<PaymentIntent>, JsonHttpResult<StripeErrorBody>>> CreatePaymentIntentAsync(
+        PaymentIntentRequest request,
+        HttpRequest httpRequest,
+        IOptionsMonitor<PaymentProviderOptions> options,
+        CancellationToken cancellationToken)
+    {
+        var settings = options.CurrentValue;
+        await Task.Delay(settings.Latency, cancellationToken);
+
+        if (request.Amount <= 0 || string.IsNullOrWhiteSpace(request.Currency))
+        {
+            return StripeError(StatusCodes.Status400BadRequest, "invalid_request_error", "parameter_invalid", "Amount must be positive and currency set.");
+        }
+
+        if (Random.Shared.NextDouble() < settings.FailureRate)
+        {
+            Activity.Current?.SetStatus(ActivityStatusCode.Error, "Simulated provider failure");
+            return StripeError(StatusCodes.Status500InternalServerError, "api_error", "simulated_failure", "The payment provider had an internal error.");
+        }
+
+        if (request.PaymentMethod == DeclinedPaymentMethod)
+        {
+            return StripeError(StatusCodes.Status402PaymentRequired, "card_error", "card_declined", "Your card was declined.");
+        }
+
+        var key = httpRequest.Headers["Idempotency-Key"].ToString();
+        var intent = string.IsNullOrEmpty(key) ? NewIntent(request) : Intents.GetOrAdd(key, _ => Remember(key, NewIntent(request)));
+
+        Activity.Current?.SetTag(TelemetryTags.PaymentId, intent.Id);
+        return TypedResults.Ok(intent);
+    }
+
+    private static PaymentIntent NewIntent(PaymentIntentRequest request) =>
+        new($"pi_{Guid.NewGuid():N}", "payment_intent", request.Amount, request.Currency!, "succeeded");
+
+    private static PaymentIntent Remember(string key, PaymentIntent intent)
+    {
+        IntentOrder.Enqueue(key);
+        while (IntentOrder.Count > MaxRememberedKeys && IntentOrder.TryDequeue(out var oldest))
+        {
+            Intents.TryRemove(oldest, out _);
+        }
+
+        return intent;
+    }
+
+    private static JsonHttpResult<StripeErrorBody> StripeError(int status, string type, string code, string message) =>
+        TypedResults.Json(new StripeErrorBody(new StripeError(type, code, message)), statusCode: status);
+}
+
+public sealed record PaymentIntentRequest(
+    long Amount,
+    string? Currency,
+    [property: JsonPropertyName("payment_method")] string? PaymentMethod,
+    IReadOnlyDictionary<string, string>? Metadata);
+
+public sealed record PaymentIntent(string Id, string Object, long Amount, string Currency, string Status);
+
+public sealed record StripeErrorBody(StripeError Error);
+
+public sealed record StripeError(string Type, string Code, string Message);

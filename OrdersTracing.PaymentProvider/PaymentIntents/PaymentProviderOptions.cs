@@ -1,0 +1,17 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace OrdersTracing.PaymentProvider.PaymentIntents;
+
+/// <summary>How the stand-in misbehaves, so that slow and failing providers can be shown and tested.</summary>
+public sealed class PaymentProviderOptions
+{
+    public const string SectionName = "PaymentProvider";
+
+    /// <summary>Time every payment intent takes, like a real provider's round trip.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00", ErrorMessage = "PaymentProvider:Latency must be between 0 and 5 minutes.")]
+    public TimeSpan Latency { get; set; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>Share of requests (0 to 1) answered with a 500 <c>api_error</c>.</summary>
+    [Range(0.0, 1.0, ErrorMessage = "PaymentProvider:FailureRate must be between 0 and 1.")]
+    public double FailureRate { get; set; }
+}

@@ -1,0 +1,55 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using OrdersTracing.ServiceDefaults.Telemetry;
+
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>
+/// The cross-cutting concerns every OrdersTracing service shares, so that a trace looks the same whichever
+/// service it passes through: telemetry, health checks, service discovery and resilient HTTP clients.
+/// </summary>
+public static class Extensions
+{
+    public const string HealthEndpointPath = "/health";
+    public const string AlivenessEndpointPath = "/alive";
+
+    public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.ConfigureOpenTelemetry();
+
+        builder.AddDefaultHealthChecks();
+
+        builder.Services.AddServiceDiscovery();
+
+        builder.Services.ConfigureHttpClientDefaults(http =>
+        {
+            http.AddStandardResilienceHandler();
+            http.AddServiceDiscovery();
+        });
+
+        return builder;
+    }
+
+    public static TBuilder AddDefaultHealthChecks<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.Services.AddHealthChecks()
+            .AddCheck("self", () => HealthCheckResult.Healthy(), ["live"]);
+
+        return builder;
+    }
+
+    public static WebApplication MapDefaultEndpoints(this WebApplication app)
+    {
+        // Health endpoints answer on every environment: the AppHost and orchestrators probe them. They leak
+        // nothing beyond "Healthy"/"Unhealthy", and they are left out of tracing (see TracingSetup).
+        app.MapHealthChecks(HealthEndpointPath);
+        app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains("live"),
+        });
+
+        return app;
+    }
+}

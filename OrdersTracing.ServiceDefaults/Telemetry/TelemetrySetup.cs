@@ -1,0 +1,93 @@
+using System.Reflection;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace OrdersTracing.ServiceDefaults.Telemetry;
+
+/// <summary>
+/// Tracing, metrics and logs for one service: resource attributes, sampling, instrumentation and OTLP export.
+/// </summary>
+public static class TelemetrySetup
+{
+    /// <summary>The standard variable that, when set, chooses the sampler instead of <see cref="TracingOptions"/>.</summary>
+    public const string SamplerVariable = "OTEL_TRACES_SAMPLER";
+
+    // Npgsql 10 ships its own ActivitySource; this is all Npgsql.OpenTelemetry's AddNpgsql() would add.
+    public const string NpgsqlActivitySource = "Npgsql";
+
+    public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.Services.AddOptions<TracingOptions>()
+            .BindConfiguration(TracingOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        builder.Logging.AddOpenTelemetry(logging =>
+        {
+            logging.IncludeFormattedMessage = true;
+            logging.IncludeScopes = true;
+        });
+
+        var serviceName = builder.Configuration["OTEL_SERVICE_NAME"] is { Length: > 0 } configured
+            ? configured
+            : builder.Environment.ApplicationName;
+
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddOrdersTracingResource(serviceName))
+            .WithMetrics(metrics => metrics
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddRuntimeInstrumentation())
+            .WithTracing(tracing => tracing
+                .AddSource(builder.Environment.ApplicationName)
+                .AddSource(NpgsqlActivitySource)
+                .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = context => !IsHealthProbe(context.Request.Path))
+                .AddHttpClientInstrumentation()
+                .ConfigureSampler((services, standardSampler) => ChooseSampler(services, standardSampler)));
+
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            builder.Services.AddOpenTelemetry().UseOtlpExporter();
+        }
+
+        return builder;
+    }
+
+    /// <summary>
+    /// <c>service.name</c>, <c>service.version</c>, <c>service.instance.id</c> and <c>deployment.environment</c>;
+    /// the standard <c>OTEL_RESOURCE_ATTRIBUTES</c> still wins, as the specification asks.
+    /// </summary>
+    public static ResourceBuilder AddOrdersTracingResource(this ResourceBuilder resource, string serviceName)
+    {
+        var serviceVersion = Assembly.GetEntryAssembly()?.GetName().Version?.ToString(3) ?? "0.0.0";
+
+        return resource
+            .AddService(serviceName, serviceVersion: serviceVersion, autoGenerateServiceInstanceId: true)
+            .AddDetector(services => new DeploymentEnvironmentDetector(
+                services.GetRequiredService<IOptions<TracingOptions>>().Value.DeploymentEnvironment))
+            .AddEnvironmentVariableDetector();
+    }
+
+    private static Sampler ChooseSampler(IServiceProvider services, Sampler standardSampler)
+    {
+        var configuration = services.GetRequiredService<IConfiguration>();
+        if (!string.IsNullOrWhiteSpace(configuration[SamplerVariable]))
+        {
+            return standardSampler;
+        }
+
+        var ratio = services.GetRequiredService<IOptions<TracingOptions>>().Value.SamplingRatio;
+        return TracingSamplers.ParentBasedRatio(ratio);
+    }
+
+    private static bool IsHealthProbe(PathString path) =>
+        path.StartsWithSegments(Extensions.HealthEndpointPath) || path.StartsWithSegments(Extensions.AlivenessEndpointPath);
+}

@@ -1,0 +1,23 @@
+namespace OrdersTracing.ServiceDefaults.Telemetry;
+
+/// <summary>
+/// Attribute names shared by every service, so that a query for <c>tenant.id</c> finds the same attribute
+/// whichever service wrote it. Names the OpenTelemetry semantic conventions define are used as they define them.
+/// </summary>
+public static class TelemetryTags
+{
+    public const string TenantId = "tenant.id";
+    public const string UserId = "user.id";
+    public const string OrderId = "order.id";
+    public const string OrderTotal = "order.total";
+    public const string OrderItemCount = "order.item_count";
+    public const string PaymentId = "payment.id";
+    public const string PaymentStatus = "payment.status";
+
+    public const string DeploymentEnvironment = "deployment.environment";
+    public const string DeploymentEnvironmentName = "deployment.environment.name";
+
+    public const string DbSystem = "db.system";
+    public const string DbSystemName = "db.system.name";
+    public const string DbQueryText = "db.query.text";
+}

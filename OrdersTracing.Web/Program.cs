@@ -1,0 +1,28 @@
+using Microsoft.AspNetCore.Authentication.Cookies;
+using OrdersTracing.Web.Orders;
+using OrdersTracing.Web.Telemetry;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+
+builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
+    .AddCookie(options => options.LoginPath = "/signin");
+builder.Services.AddAuthorization();
+builder.Services.AddRazorPages(options => options.Conventions.AuthorizeFolder("/Orders"));
+
+builder.Services.AddHttpClient<OrdersApiClient>(http => http.BaseAddress = new Uri("https+http://api"));
+builder.Services.Configure<TraceLinksOptions>(builder.Configuration.GetSection(TraceLinksOptions.SectionName));
+builder.Services.AddSingleton<TraceLinks>();
+
+var app = builder.Build();
+
+app.UseExceptionHandler("/error");
+app.UseStatusCodePagesWithReExecute("/error", "?status={0}");
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapRazorPages();
+app.MapDefaultEndpoints();
+
+app.Run();
