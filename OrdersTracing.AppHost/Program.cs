@@ -1,4 +1,5 @@
 using OrdersTracing.AppHost.Infrastructure;
+using OrdersTracing.AppHost.Payments;
 using OrdersTracing.AppHost.Postgres;
 
 var builder = DistributedApplication.CreateBuilder(args);
@@ -8,12 +9,10 @@ var infrastructure = builder.ChooseInfrastructure();
 var ordersDb = builder.AddOrdersDatabase(infrastructure);
 var tracing = builder.AddTracingBackends(infrastructure);
 
-var payments = builder.AddProject<Projects.OrdersTracing_PaymentProvider>("payments");
-
 var api = builder.AddProject<Projects.OrdersTracing_Api>("api")
     .WithReference(ordersDb, OrdersDatabaseExtensions.ConnectionName)
     .WaitFor(ordersDb)
-    .WithEnvironment("PaymentProvider__BaseUrl", payments.GetEndpoint("http"));
+    .WithPaymentProvider(builder);
 
 builder.AddProject<Projects.OrdersTracing_Web>("web")
     .WithExternalHttpEndpoints()

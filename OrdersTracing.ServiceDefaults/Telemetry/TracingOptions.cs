@@ -11,7 +11,7 @@ public sealed class TracingOptions
     public const string SectionName = "Tracing";
 
     /// <summary>The <c>deployment.environment</c> resource attribute every span carries.</summary>
-    [Required(AllowEmptyStrings = false)]
+    [Required(AllowEmptyStrings = false, ErrorMessage = "Tracing:DeploymentEnvironment is required.")]
     [RegularExpression("^[a-z0-9][a-z0-9._-]*$", ErrorMessage = "Tracing:DeploymentEnvironment must be lowercase letters, digits, '.', '_' or '-'.")]
     public string DeploymentEnvironment { get; set; } = "development";
 

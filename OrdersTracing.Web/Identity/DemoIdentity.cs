@@ -4,7 +4,7 @@ using OrdersTracing.ServiceDefaults.Identity;
 namespace OrdersTracing.Web.Identity;
 
 /// <summary>
-/// The demo sign-in: a person picks a tenant and a user name, kept in an authentication cookie. A real
+/// The demo sign-in: a person picks or types a tenant and a user name, kept in an authentication cookie. A real
 /// deployment puts an identity provider here; everything after the cookie stays the same.
 /// </summary>
 public static class DemoIdentity

@@ -23,9 +23,9 @@ public sealed class SignInModel : PageModel
 
     public async Task<IActionResult> OnPostAsync()
     {
-        if (!DemoIdentity.Tenants.Contains(TenantId))
+        if (!CallerHeaders.IsValidId(TenantId))
         {
-            ModelState.AddModelError(nameof(TenantId), "Choose one of the listed tenants.");
+            ModelState.AddModelError(nameof(TenantId), "A tenant is lowercase letters, digits and '-', at most 63 characters.");
         }
 
         if (!CallerHeaders.IsValidId(UserId))

@@ -1,0 +1,25 @@
+using Microsoft.Extensions.Options;
+
+namespace OrdersTracing.Api.Payments;
+
+public static class PaymentProviderExtensions
+{
+    public static IHostApplicationBuilder AddPaymentProvider(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<PaymentProviderOptions>()
+            .BindConfiguration(PaymentProviderOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        // The payment call gets its own resilience settings instead of the defaults every client gets; replacing a
+        // client's handlers is marked experimental (EXTEXP0001) in Microsoft.Extensions.Http.Resilience.
+#pragma warning disable EXTEXP0001
+        builder.Services.AddHttpClient<PaymentProviderClient>((services, http) =>
+                http.BaseAddress = services.GetRequiredService<IOptions<PaymentProviderOptions>>().Value.BaseUrl)
+            .RemoveAllResilienceHandlers()
+            .AddStandardResilienceHandler(PaymentProviderClient.ConfigureResilience);
+#pragma warning restore EXTEXP0001
+
+        return builder;
+    }
+}
