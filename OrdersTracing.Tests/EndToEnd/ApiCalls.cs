@@ -1,0 +1,36 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using OrdersTracing.ServiceDefaults.Identity;
+
+namespace OrdersTracing.Tests.EndToEnd;
+
+/// <summary>Calls the Api the way Web does: as a tenant and user, with the identity headers.</summary>
+public static class ApiCalls
+{
+    public static async Task<HttpResponseMessage> SendAsync(HttpClient api, HttpMethod method, string path, string? tenant, string? user, HttpContent? content = null)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = content };
+        if (tenant is not null)
+        {
+            request.Headers.Add(CallerHeaders.TenantId, tenant);
+        }
+
+        if (user is not null)
+        {
+            request.Headers.Add(CallerHeaders.UserId, user);
+        }
+
+        return await api.SendAsync(request);
+    }
+
+    /// <summary>Places a small paid order and returns its id.</summary>
+    public static async Task<string> CreateOrderAsync(HttpClient api, string tenant, string user)
+    {
+        var order = JsonContent.Create(new { items = new[] { new { sku = "coffee-beans", quantity = 1, unitPrice = 9.50m } } });
+        using var response = await SendAsync(api, HttpMethod.Post, "/api/orders", tenant, user, order);
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+    }
+}

@@ -1,0 +1,129 @@
+using System.Net;
+
+namespace OrdersTracing.Tests.EndToEnd;
+
+[Collection(EndToEndCollection.Name)]
+public sealed class OrderTracingTests(OrdersAppFixture fixture)
+{
+    [Fact]
+    public async Task Creating_an_order_through_web_produces_one_trace_from_web_through_api_into_postgres_and_the_payment_provider()
+    {
+        var (tenant, user) = (TestIds.Tenant(), TestIds.User());
+        using var web = fixture.CreateWebSession();
+        await web.SignInAsync(tenant, user);
+
+        var page = await web.PlaceOrderAsync("pm_card_visa", ("coffee-beans", 2, 9.50m), ("filter-papers", 1, 3.25m));
+        var orderId = page.Url.Segments[^1];
+        var traceId = page.Marker("created-trace-id")!;
+        // Each service exports in its own batches: wait until the last of them has arrived.
+        var spans = await fixture.Telemetry.WaitForTraceAsync(traceId, spans =>
+            spans.Any(span => span.Service == "web" && span.Kind == TraceSpan.KindServer)
+            && spans.Any(span => span.Service == "payments" && span.Kind == TraceSpan.KindServer)
+            && spans.Any(span => span.Name == "orders.record_payment")
+            && spans.Count(span => span.Scope == "Npgsql") >= 2);
+
+        Assert.Equal(HttpStatusCode.OK, page.Status);
+        Assert.Equal("paid", page.Marker("payment-status"));
+        var byId = spans.ToDictionary(span => span.SpanId);
+        var root = Assert.Single(spans, span => span.ParentSpanId is null);
+        Assert.All(spans.Where(span => span != root), span => Assert.True(byId.ContainsKey(span.ParentSpanId!), $"orphan span: {span}"));
+
+        Assert.Equal(("web", TraceSpan.KindServer), (root.Service, root.Kind));
+        var webClient = Assert.Single(spans, span => span.Service == "web" && span.Kind == TraceSpan.KindClient);
+        var apiServer = Assert.Single(spans, span => span.Service == "api" && span.Kind == TraceSpan.KindServer);
+        var create = Assert.Single(spans, span => span.Name == "orders.create");
+        var payment = Assert.Single(spans, span => span.Name == "payments.create_intent");
+        var paymentClient = Assert.Single(spans, span => span.Service == "api" && span.Kind == TraceSpan.KindClient && span.Scope == "System.Net.Http");
+        var paymentServer = Assert.Single(spans, span => span.Service == "payments" && span.Kind == TraceSpan.KindServer);
+        var database = spans.Where(span => span.Scope == "Npgsql").ToList();
+
+        Assert.Equal(root.SpanId, webClient.ParentSpanId);
+        Assert.Equal(webClient.SpanId, apiServer.ParentSpanId);
+        Assert.Equal(apiServer.SpanId, create.ParentSpanId);
+        Assert.Equal((orderId, user, tenant), (create["order.id"], create["user.id"], create["tenant.id"]));
+        Assert.Equal("22.25", create["order.total"]);
+        Assert.Equal(create.SpanId, payment.ParentSpanId);
+        Assert.Equal(payment.SpanId, paymentClient.ParentSpanId);
+        Assert.Equal(paymentClient.SpanId, paymentServer.ParentSpanId);
+        Assert.StartsWith("pi_", payment["payment.id"]);
+        Assert.Equal(payment["payment.id"], paymentServer["payment.id"]);
+
+        Assert.All(database, span =>
+        {
+            Assert.Equal("postgresql", span["db.system"]);
+            Assert.Equal("postgresql", span["db.system.name"]);
+            var statement = span["db.query.text"]!;
+            Assert.DoesNotContain(tenant, statement);
+            Assert.DoesNotContain(user, statement);
+            Assert.DoesNotContain(orderId, statement);
+            Assert.DoesNotContain("coffee-beans", statement);
+        });
+        Assert.Contains(database, span => span["db.query.text"]!.StartsWith("INSERT INTO orders", StringComparison.Ordinal));
+        Assert.Contains(database, span => span["db.query.text"]!.StartsWith("UPDATE orders", StringComparison.Ordinal));
+
+        Assert.All(spans, span =>
+        {
+            Assert.False(string.IsNullOrEmpty(span.Resource.GetValueOrDefault("service.version")), $"no service.version: {span}");
+            Assert.Equal("development", span.Resource.GetValueOrDefault("deployment.environment"));
+        });
+        Assert.Equal(["api", "payments", "web"], spans.Select(span => span.Service).Distinct().Order());
+    }
+
+    [Fact]
+    public async Task Every_span_carrying_the_order_id_belongs_to_the_one_trace_that_created_the_order()
+    {
+        using var web = fixture.CreateWebSession();
+        await web.SignInAsync(TestIds.Tenant(), TestIds.User());
+
+        var page = await web.PlaceOrderAsync("pm_card_visa", ("tea", 1, 4.00m));
+        var orderId = page.Url.Segments[^1];
+        var traceId = page.Marker("created-trace-id")!;
+        await fixture.Telemetry.WaitForTraceAsync(traceId, spans => spans.Any(span => span.Name == "orders.record_payment"));
+        var spans = await fixture.Telemetry.WaitForSpansAsync(spans => spans.Any(span => span.TraceId == traceId));
+
+        var creating = spans.Where(span => span["order.id"] == orderId && span.Name != "orders.get").ToList();
+        Assert.NotEmpty(creating);
+        Assert.All(creating, span => Assert.Equal(traceId, span.TraceId));
+    }
+
+    [Fact]
+    public async Task A_request_that_arrives_with_a_traceparent_continues_that_trace_into_the_api()
+    {
+        using var web = fixture.CreateWebSession();
+        await web.SignInAsync(TestIds.Tenant(), TestIds.User());
+        var (traceId, parentSpanId) = (TestIds.NewTraceId(), TestIds.NewSpanId());
+
+        var page = await web.GetAsync("/orders", traceparent: $"00-{traceId}-{parentSpanId}-01");
+        var spans = await fixture.Telemetry.WaitForTraceAsync(traceId, spans =>
+            spans.Any(span => span.Service == "web" && span.Kind == TraceSpan.KindServer) && spans.Any(span => span.Name == "orders.list"));
+
+        Assert.Equal(HttpStatusCode.OK, page.Status);
+        Assert.Equal(traceId, page.Marker("trace-id"));
+        var webServer = Assert.Single(spans, span => span.Service == "web" && span.Kind == TraceSpan.KindServer);
+        Assert.Equal(parentSpanId, webServer.ParentSpanId);
+        Assert.Contains(spans, span => span.Service == "api" && span.Kind == TraceSpan.KindServer);
+    }
+
+    [Fact]
+    public async Task A_declined_card_keeps_the_order_as_payment_failed_tells_the_user_and_marks_the_span_failed()
+    {
+        using var web = fixture.CreateWebSession();
+        await web.SignInAsync(TestIds.Tenant(), TestIds.User());
+
+        var page = await web.PlaceOrderAsync("pm_card_chargeDeclined", ("coffee-beans", 1, 9.50m));
+        var failedOrderId = page.Marker("failed-order-id");
+        var traceId = page.Marker("trace-id")!;
+        var spans = await fixture.Telemetry.WaitForTraceAsync(traceId, spans => spans.Any(span => span.Name == "orders.record_payment"));
+        var stored = await web.GetAsync($"/orders/{failedOrderId}");
+
+        Assert.Equal(HttpStatusCode.PaymentRequired, page.Status);
+        Assert.Contains("The payment was declined.", page.Text);
+        Assert.Contains("Your card was declined.", page.Text);
+        Assert.NotNull(failedOrderId);
+        Assert.Equal("payment_failed", stored.Marker("payment-status"));
+        var create = Assert.Single(spans, span => span.Name == "orders.create");
+        Assert.Equal(TraceSpan.StatusError, create.StatusCode);
+        Assert.Contains(create.Events, e => e.Name == "exception" && e.Attributes["exception.type"].EndsWith("PaymentFailedException", StringComparison.Ordinal));
+        Assert.Equal(failedOrderId, create["order.id"]);
+    }
+}

@@ -1,0 +1,73 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace OrdersTracing.Tests.EndToEnd;
+
+/// <summary>
+/// The whole application in local mode (Postgres as a local process, no containers) with the Aspire dashboard as
+/// the OTLP receiver whose telemetry API the tests read traces back from. Started once and shared.
+/// </summary>
+public class OrdersAppFixture : IAsyncLifetime
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
+
+    private readonly string dashboardApiKey = Guid.NewGuid().ToString("N");
+    private DistributedApplication? app;
+
+    public DistributedApplication App => app ?? throw new InvalidOperationException("The application has not started.");
+
+    public DashboardTelemetry Telemetry { get; private set; } = null!;
+
+    /// <summary>Extra AppHost arguments, for fixtures that start the application another way.</summary>
+    protected virtual IEnumerable<string> AppHostArguments => [];
+
+    public async ValueTask InitializeAsync()
+    {
+        using var timeout = new CancellationTokenSource(StartTimeout);
+
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.OrdersTracing_AppHost>(
+            new DistributedApplicationTestingBuilderOptions { EnableDashboard = true },
+            [
+                "--Infrastructure:Mode=Local",
+                "--DOTNET_LAUNCH_PROFILE=http",
+                "--ASPIRE_ALLOW_UNSECURED_TRANSPORT=true",
+                "--DcpPublisher:WaitForResourceCleanup=false",
+                $"--AppHost:DashboardApiKey={dashboardApiKey}",
+                .. AppHostArguments,
+            ],
+            timeout.Token);
+
+        app = await builder.BuildAsync(timeout.Token);
+        await app.StartAsync(timeout.Token);
+
+        await app.ResourceNotifications.WaitForResourceHealthyAsync("api", timeout.Token);
+        await app.ResourceNotifications.WaitForResourceHealthyAsync("web", timeout.Token);
+
+        var dashboard = await app.GetDashboardUrlAsync(timeout.Token);
+        Telemetry = new DashboardTelemetry(new Uri(dashboard.GetLeftPart(UriPartial.Authority)), dashboardApiKey);
+    }
+
+    public HttpClient CreateApiClient() => App.CreateHttpClient("api");
+
+    public WebSession CreateWebSession() => new(App.GetEndpoint("web", "http"));
+
+    public async ValueTask DisposeAsync()
+    {
+        Telemetry?.Dispose();
+        if (app is not null)
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+
+        GC.SuppressFinalize(this);
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class EndToEndCollection : ICollectionFixture<OrdersAppFixture>
+{
+    public const string Name = "End to end";
+}
