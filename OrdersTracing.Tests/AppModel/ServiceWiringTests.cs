@@ -1,0 +1,51 @@
+using Aspire.Hosting.ApplicationModel;
+using OrdersTracing.AppHost.Infrastructure;
+
+namespace OrdersTracing.Tests.AppModel;
+
+public sealed class ServiceWiringTests
+{
+    [Theory]
+    [InlineData(InfrastructureMode.Containers, "ordersdb")]
+    [InlineData(InfrastructureMode.Local, "postgres")]
+    public async Task The_api_waits_until_the_orders_database_is_healthy(InfrastructureMode mode, string database)
+    {
+        await using var host = await UnstartedAppHost.BuildAsync(mode);
+
+        var waits = host.Resource("api").Annotations.OfType<WaitAnnotation>();
+
+        Assert.Contains(waits, wait => wait.Resource.Name == database && wait.WaitType == WaitType.WaitUntilHealthy);
+    }
+
+    [Fact]
+    public async Task The_api_calls_the_payment_provider_at_its_http_endpoint()
+    {
+        await using var host = await UnstartedAppHost.BuildAsync(InfrastructureMode.Containers);
+        await host.PrepareForStartAsync();
+
+        var environment = await host.EnvironmentOfAsync("api");
+
+        Assert.Equal(host.Endpoint("payments", "http").Url, environment["PaymentProvider__BaseUrl"]);
+    }
+
+    [Fact]
+    public async Task The_web_finds_the_api_through_service_discovery()
+    {
+        await using var host = await UnstartedAppHost.BuildAsync(InfrastructureMode.Containers);
+        await host.PrepareForStartAsync();
+
+        var environment = await host.EnvironmentOfAsync("web");
+
+        Assert.Equal(host.Endpoint("api", "http").Url, environment["services__api__http__0"]);
+    }
+
+    [Fact]
+    public async Task The_web_waits_until_the_api_is_healthy()
+    {
+        await using var host = await UnstartedAppHost.BuildAsync(InfrastructureMode.Containers);
+
+        var waits = host.Resource("web").Annotations.OfType<WaitAnnotation>();
+
+        Assert.Contains(waits, wait => wait.Resource.Name == "api" && wait.WaitType == WaitType.WaitUntilHealthy);
+    }
+}
