@@ -5,19 +5,22 @@ using OrdersTracing.AppHost.Postgres;
 var builder = DistributedApplication.CreateBuilder(args);
 
 var infrastructure = builder.ChooseInfrastructure();
+var telemetry = builder.AddTelemetryPipeline(infrastructure);
 
 var ordersDb = builder.AddOrdersDatabase(infrastructure);
-var tracing = builder.AddTracingBackends(infrastructure);
+var payments = builder.AddPaymentProvider("payments", telemetry);
 
 var api = builder.AddProject<Projects.OrdersTracing_Api>("api")
+    .WithTelemetry(telemetry)
     .WithReference(ordersDb, OrdersDatabaseExtensions.ConnectionName)
     .WaitFor(ordersDb)
-    .WithPaymentProvider(builder);
+    .WithPaymentProvider(payments);
 
 builder.AddProject<Projects.OrdersTracing_Web>("web")
+    .WithTelemetry(telemetry)
     .WithExternalHttpEndpoints()
     .WithReference(api)
     .WaitFor(api)
-    .WithTraceLinks(tracing);
+    .WithTraceLinks(telemetry);
 
 builder.Build().Run();

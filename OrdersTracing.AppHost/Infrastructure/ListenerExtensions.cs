@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace OrdersTracing.AppHost.Infrastructure;
 
 public static class ListenerExtensions
@@ -8,20 +10,17 @@ public static class ListenerExtensions
     /// well-known port on all interfaces, locally a free port on loopback only.
     /// </summary>
     public static IResourceBuilder<T> WithListener<T>(
-        this IResourceBuilder<T> builder, InfrastructureChoice infrastructure, string name, int containerPort, string addressVariable, string scheme = "http")
-        where T : IResourceWithEndpoints, IResourceWithEnvironment
-    {
-        if (infrastructure.UsesContainers)
-        {
-            var allInterfaces = $"0.0.0.0:{containerPort}";
-            return builder
-                .WithEndpoint(targetPort: containerPort, name: name, scheme: scheme)
-                .WithEnvironment(addressVariable, allInterfaces);
-        }
+        this IResourceBuilder<T> builder, InfrastructureChoice infrastructure, string name, int containerPort, string addressVariable)
+        where T : IResourceWithEndpoints, IResourceWithEnvironment =>
+        builder.WithListener(infrastructure, name, containerPort, (host, port) =>
+            builder.WithEnvironment(addressVariable, ReferenceExpression.Create($"{host}:{port}")));
 
-        var endpoint = builder.WithEndpoint(name: name, scheme: scheme, isProxied: false).Resource.GetEndpoint(name);
-        return builder.WithEnvironment(addressVariable, ReferenceExpression.Create($"127.0.0.1:{endpoint.Property(EndpointProperty.Port)}"));
-    }
+    /// <summary>As the other overload, for programs that take the host and the port in two settings.</summary>
+    public static IResourceBuilder<T> WithListener<T>(
+        this IResourceBuilder<T> builder, InfrastructureChoice infrastructure, string name, int containerPort, string hostVariable, string portVariable)
+        where T : IResourceWithEndpoints, IResourceWithEnvironment =>
+        builder.WithListener(infrastructure, name, containerPort, (host, port) =>
+            builder.WithEnvironment(hostVariable, host).WithEnvironment(portVariable, port));
 
     /// <summary>The path of <paramref name="program"/> on PATH, or null: local mode runs Jaeger and the Collector only where they are installed.</summary>
     public static string? FindOnPath(string program) =>
@@ -29,4 +28,22 @@ public static class ListenerExtensions
             .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
             .Select(directory => Path.Combine(directory, program))
             .FirstOrDefault(File.Exists);
+
+    private static IResourceBuilder<T> WithListener<T>(
+        this IResourceBuilder<T> builder, InfrastructureChoice infrastructure, string name, int containerPort, Action<string, ReferenceExpression> listenOn)
+        where T : IResourceWithEndpoints, IResourceWithEnvironment
+    {
+        if (infrastructure.UsesContainers)
+        {
+            var port = containerPort.ToString(CultureInfo.InvariantCulture);
+            builder.WithEndpoint(targetPort: containerPort, name: name, scheme: "http");
+            listenOn("0.0.0.0", ReferenceExpression.Create($"{port}"));
+            return builder;
+        }
+
+        // Not proxied: the AppHost picks a free port and the program listens on it directly.
+        var endpoint = builder.WithEndpoint(name: name, scheme: "http", isProxied: false).Resource.GetEndpoint(name);
+        listenOn("127.0.0.1", ReferenceExpression.Create($"{endpoint.Property(EndpointProperty.Port)}"));
+        return builder;
+    }
 }

@@ -5,8 +5,6 @@ namespace OrdersTracing.AppHost.Jaeger;
 public static class JaegerExtensions
 {
     // Jaeger v2 is built on the Collector and takes OTLP itself; v1's own ports (14250, 14268) are gone.
-    public const string Registry = "quay.io";
-    public const string Image = "jaegertracing/jaeger";
     public const string ImageTag = "2.19.0";
     public const string Program = "jaeger";
 
@@ -14,24 +12,25 @@ public static class JaegerExtensions
     public const string OtlpGrpcEndpointName = "otlp-grpc";
     public const string HealthEndpointName = "health";
 
-    /// <summary>Jaeger v2 with in-memory storage, configured by <c>Jaeger/config.yaml</c>.</summary>
+    /// <summary>
+    /// Jaeger v2 with in-memory storage, configured by <c>Jaeger/config.yaml</c>: an image built with the config
+    /// inside (a deployment has no bind mounts), or the local <c>jaeger</c> program reading the same file.
+    /// </summary>
     public static IResourceBuilder<IResourceWithEndpoints> AddJaeger(
         this IDistributedApplicationBuilder builder, string name, InfrastructureChoice infrastructure)
     {
-        var config = Path.Combine(builder.AppHostDirectory, "Jaeger", "config.yaml");
+        var folder = Path.Combine(builder.AppHostDirectory, "Jaeger");
 
         return infrastructure.UsesContainers
-            ? builder.AddContainer(name, Image, ImageTag)
-                .WithImageRegistry(Registry)
-                .WithBindMount(config, "/etc/jaeger/config.yaml", isReadOnly: true)
-                .WithArgs("--config", "/etc/jaeger/config.yaml")
+            ? builder.AddDockerfile(name, folder)
+                .WithBuildArg("JAEGER_VERSION", ImageTag)
                 .WithJaegerListeners(infrastructure)
-            : builder.AddExecutable(name, Program, builder.AppHostDirectory, "--config", config)
+            : builder.AddExecutable(name, Program, builder.AppHostDirectory, "--config", Path.Combine(folder, "config.yaml"))
                 .WithJaegerListeners(infrastructure);
     }
 
-    private static IResourceBuilder<IResourceWithEndpoints> WithJaegerListeners<T>(this IResourceBuilder<T> jaeger, InfrastructureChoice infrastructure)
-        where T : class, IResourceWithEndpoints, IResourceWithEnvironment
+    private static IResourceBuilder<T> WithJaegerListeners<T>(this IResourceBuilder<T> jaeger, InfrastructureChoice infrastructure)
+        where T : IResourceWithEndpoints, IResourceWithEnvironment
     {
         return jaeger
             .WithListener(infrastructure, UiEndpointName, 16686, "JAEGER_QUERY_HTTP_ENDPOINT")
@@ -39,6 +38,7 @@ public static class JaegerExtensions
             .WithListener(infrastructure, OtlpGrpcEndpointName, 4317, "JAEGER_OTLP_GRPC_ENDPOINT")
             .WithListener(infrastructure, "otlp-http", 4318, "JAEGER_OTLP_HTTP_ENDPOINT")
             .WithListener(infrastructure, HealthEndpointName, 13133, "JAEGER_HEALTH_ENDPOINT")
-            .WithHttpHealthCheck("/status", endpointName: HealthEndpointName);
+            .WithHttpHealthCheck("/status", endpointName: HealthEndpointName)
+            .WithUrlForEndpoint(UiEndpointName, url => url.DisplayText = "Jaeger UI");
     }
 }
