@@ -8,26 +8,44 @@ namespace OrdersTracing.Tests.AppModel;
 
 public sealed class ContainerInfrastructureTests
 {
-    [Theory]
-    [InlineData("postgres", "docker.io", "library/postgres", OrdersDatabaseExtensions.PostgresImageTag)]
-    [InlineData("jaeger", JaegerExtensions.Registry, JaegerExtensions.Image, JaegerExtensions.ImageTag)]
-    [InlineData("collector", OpenTelemetryCollectorExtensions.Registry, OpenTelemetryCollectorExtensions.Image, OpenTelemetryCollectorExtensions.ImageTag)]
-    public async Task Container_mode_runs_the_infrastructure_from_its_image(string resourceName, string registry, string image, string tag)
+    [Fact]
+    public async Task Container_mode_runs_postgres_from_its_pinned_image()
     {
         await using var host = await UnstartedAppHost.BuildAsync(InfrastructureMode.Containers);
 
-        var container = Assert.IsType<ContainerResource>(host.Resource(resourceName), exactMatch: false);
+        var container = Assert.IsType<ContainerResource>(host.Resource("postgres"), exactMatch: false);
         var annotation = Assert.Single(container.Annotations.OfType<ContainerImageAnnotation>());
 
-        Assert.Equal((registry, image, tag), (annotation.Registry, annotation.Image, annotation.Tag));
+        Assert.Equal(("docker.io", "library/postgres", OrdersDatabaseExtensions.PostgresImageTag), (annotation.Registry, annotation.Image, annotation.Tag));
+    }
+
+    [Theory]
+    [InlineData("jaeger", "Jaeger", "quay.io/jaegertracing/jaeger", "JAEGER_VERSION", JaegerExtensions.ImageTag)]
+    [InlineData("collector", "OpenTelemetryCollector", "ghcr.io/open-telemetry/opentelemetry-collector-releases/opentelemetry-collector-contrib", "COLLECTOR_VERSION", OpenTelemetryCollectorExtensions.ImageTag)]
+    public async Task Container_mode_builds_the_tracing_backends_from_a_pinned_image_with_their_config_inside(
+        string resourceName, string folder, string image, string versionArgument, string tag)
+    {
+        await using var host = await UnstartedAppHost.BuildAsync(InfrastructureMode.Containers);
+
+        var resource = host.Resource(resourceName);
+        var build = Assert.Single(resource.Annotations.OfType<DockerfileBuildAnnotation>());
+        var dockerfile = await File.ReadAllTextAsync(build.DockerfilePath, TestContext.Current.CancellationToken);
+
+        Assert.Equal(CollectorConfig.FolderOf(folder), Path.GetFullPath(build.ContextPath));
+        Assert.Equal(tag, build.BuildArguments[versionArgument]);
+        Assert.Matches(@"^\d+\.\d+\.\d+$", tag);
+        Assert.Contains($"FROM {image}:${{{versionArgument}}}", dockerfile);
+        Assert.Contains("COPY config.yaml", dockerfile);
+        Assert.Empty(resource.Annotations.OfType<ContainerMountAnnotation>());
     }
 
     [Fact]
-    public async Task Container_mode_pins_the_tag_of_every_image()
+    public async Task Container_mode_pins_the_tag_of_every_pulled_image()
     {
         await using var host = await UnstartedAppHost.BuildAsync(InfrastructureMode.Containers);
 
         var tags = host.Model.Resources.OfType<ContainerResource>()
+            .Where(container => !container.Annotations.OfType<DockerfileBuildAnnotation>().Any())
             .SelectMany(container => container.Annotations.OfType<ContainerImageAnnotation>())
             .Select(annotation => (annotation.Image, annotation.Tag))
             .ToList();
@@ -56,6 +74,8 @@ public sealed class ContainerInfrastructureTests
     [InlineData("collector", OpenTelemetryCollectorExtensions.OtlpGrpcEndpointName, 4317)]
     [InlineData("collector", OpenTelemetryCollectorExtensions.OtlpHttpEndpointName, 4318)]
     [InlineData("collector", OpenTelemetryCollectorExtensions.HealthEndpointName, 13133)]
+    [InlineData("collector", OpenTelemetryCollectorExtensions.PrometheusEndpointName, 8889)]
+    [InlineData("collector", OpenTelemetryCollectorExtensions.TelemetryEndpointName, 8888)]
     public async Task Container_mode_exposes_each_tracing_port_the_image_listens_on(string resourceName, string endpointName, int containerPort)
     {
         await using var host = await UnstartedAppHost.BuildAsync(InfrastructureMode.Containers);

@@ -45,21 +45,23 @@ internal sealed class UnstartedAppHost : IAsyncDisposable
     public DistributedApplicationModel Model => _app.Services.GetRequiredService<DistributedApplicationModel>();
 
     /// <summary>Runs the AppHost's Program up to <c>Build()</c> with <c>Infrastructure:Mode</c> set to <paramref name="mode"/>.</summary>
-    public static Task<IDistributedApplicationTestingBuilder> CreateBuilderAsync(string mode, CancellationToken cancellationToken) =>
+    public static Task<IDistributedApplicationTestingBuilder> CreateBuilderAsync(string mode, CancellationToken cancellationToken, params string[] arguments) =>
         DistributedApplicationTestingBuilder.CreateAsync<Projects.OrdersTracing_AppHost>(
             [
                 $"--{InfrastructureChoice.ConfigurationKey}={mode}",
                 $"--ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL={DashboardOtlpEndpoint}",
                 $"--Parameters:postgres-password={PostgresPassword}",
+                .. arguments,
             ],
             cancellationToken);
 
-    public static async Task<UnstartedAppHost> BuildAsync(InfrastructureMode mode)
+    /// <summary>Builds the AppHost in <paramref name="mode"/>; <paramref name="arguments"/> are further command-line settings.</summary>
+    public static async Task<UnstartedAppHost> BuildAsync(InfrastructureMode mode, params string[] arguments)
     {
         var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         timeout.CancelAfter(StepTimeout);
 
-        var builder = await CreateBuilderAsync(mode.ToString(), timeout.Token);
+        var builder = await CreateBuilderAsync(mode.ToString(), timeout.Token, arguments);
         var barrier = new StartBarrier();
         builder.Services.AddSingleton<IDistributedApplicationEventingSubscriber>(barrier);
         var app = await builder.BuildAsync(timeout.Token);
@@ -75,7 +77,8 @@ internal sealed class UnstartedAppHost : IAsyncDisposable
 
     /// <summary>
     /// Does what starting would do for the environment: publishes <see cref="BeforeStartEvent"/>, where the AppHost
-    /// reroutes telemetry, and allocates every endpoint a distinct port on localhost.
+    /// reroutes telemetry, and allocates every endpoint a distinct port on localhost and, for containers, its target
+    /// port under the container's name on the container network, where other containers reach it.
     /// </summary>
     public async Task PrepareForStartAsync()
     {
@@ -83,21 +86,37 @@ internal sealed class UnstartedAppHost : IAsyncDisposable
             .PublishAsync(new BeforeStartEvent(_app.Services, Model), _timeout.Token);
 
         var port = FirstFakePort;
-        foreach (var endpoint in Model.Resources.SelectMany(resource => resource.Annotations.OfType<EndpointAnnotation>()))
+        foreach (var resource in Model.Resources)
         {
-            // Where no target port is declared, the orchestrator would hand the process one; the port itself stands in for it.
-            var targetPort = (endpoint.TargetPort ?? port).ToString(CultureInfo.InvariantCulture);
-            endpoint.AllocatedEndpoint = new AllocatedEndpoint(endpoint, "localhost", port++, targetPort);
+            foreach (var endpoint in resource.Annotations.OfType<EndpointAnnotation>())
+            {
+                // Where no target port is declared, the orchestrator would hand the process one; the port itself stands in for it.
+                var targetPort = endpoint.TargetPort ?? port;
+                endpoint.AllocatedEndpoint = new AllocatedEndpoint(endpoint, "localhost", port++, targetPort.ToString(CultureInfo.InvariantCulture));
+                if (resource is ContainerResource)
+                {
+                    var network = KnownNetworkIdentifiers.DefaultAspireContainerNetwork;
+                    endpoint.AllAllocatedEndpoints.AddOrUpdateAllocatedEndpoint(
+                        network, new AllocatedEndpoint(endpoint, resource.Name, targetPort, EndpointBindingMode.SingleAddress, networkId: network));
+                }
+            }
         }
     }
 
     /// <summary>The environment variables the resource would be started with.</summary>
-    public async Task<IReadOnlyDictionary<string, string>> EnvironmentOfAsync(string resourceName)
+    public async Task<IReadOnlyDictionary<string, string>> EnvironmentOfAsync(string resourceName) =>
+        (await ConfigurationOfAsync(resourceName, builder => builder.WithEnvironmentVariablesConfig())).EnvironmentVariables.ToDictionary();
+
+    /// <summary>The command-line arguments the resource would be started with.</summary>
+    public async Task<IReadOnlyList<string>> ArgumentsOfAsync(string resourceName) =>
+        [.. (await ConfigurationOfAsync(resourceName, builder => builder.WithArgumentsConfig())).Arguments.Select(argument => argument.Item1)];
+
+    private async Task<IExecutionConfigurationResult> ConfigurationOfAsync(
+        string resourceName, Func<IExecutionConfigurationBuilder, IExecutionConfigurationBuilder> gather)
     {
         var executionContext = _app.Services.GetRequiredService<DistributedApplicationExecutionContext>();
 
-        var configuration = await ExecutionConfigurationBuilder.Create(Resource(resourceName))
-            .WithEnvironmentVariablesConfig()
+        var configuration = await gather(ExecutionConfigurationBuilder.Create(Resource(resourceName)))
             .BuildAsync(executionContext, NullLogger.Instance, _timeout.Token);
 
         if (configuration.Exception is not null)
@@ -105,7 +124,7 @@ internal sealed class UnstartedAppHost : IAsyncDisposable
             ExceptionDispatchInfo.Throw(configuration.Exception);
         }
 
-        return configuration.EnvironmentVariables.ToDictionary();
+        return configuration;
     }
 
     public async ValueTask DisposeAsync()
