@@ -1,6 +1,7 @@
 using OrdersTracing.Api.Orders;
 using OrdersTracing.Api.Payments;
 using OrdersTracing.Api.Problems;
+using OrdersTracing.Api.Scenarios;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -8,6 +9,7 @@ builder.AddServiceDefaults();
 builder.AddOrdersDatabase();
 builder.AddPaymentProvider();
 builder.AddApiProblemDetails();
+builder.AddScenarios();
 builder.Services.AddSingleton(TimeProvider.System);
 
 var app = builder.Build();

@@ -12,12 +12,14 @@ var payments = builder.AddPaymentProvider("payments", telemetry);
 
 var api = builder.AddProject<Projects.OrdersTracing_Api>("api")
     .WithTelemetry(telemetry)
+    .WithServiceSettings()
     .WithReference(ordersDb, OrdersDatabaseExtensions.ConnectionName)
     .WaitFor(ordersDb)
     .WithPaymentProvider(payments);
 
 builder.AddProject<Projects.OrdersTracing_Web>("web")
     .WithTelemetry(telemetry)
+    .WithServiceSettings()
     .WithExternalHttpEndpoints()
     .WithReference(api)
     .WaitFor(api)

@@ -1,16 +1,26 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using OrdersTracing.Api.Scenarios;
 using OrdersTracing.Api.Telemetry;
 
 namespace OrdersTracing.Api.Orders;
 
 public static class MigrationExtensions
 {
-    /// <summary>Brings the schema up to date before the first request; the migration shows up as its own trace.</summary>
+    /// <summary>
+    /// Brings the schema up to date before the first request (its own trace), then adds or drops the
+    /// <c>(tenant_id, created_at)</c> index as <c>Scenarios:TenantCreatedAtIndex</c> asks.
+    /// </summary>
     public static async Task MigrateOrdersDatabaseAsync(this WebApplication app)
     {
         using var activity = OrdersTelemetry.Source.StartActivity(OrdersTelemetry.Spans.Migrate);
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<OrdersDbContext>();
         await db.Database.MigrateAsync();
+
+        var withIndex = scope.ServiceProvider.GetRequiredService<IOptions<ScenarioOptions>>().Value.TenantCreatedAtIndex;
+        await db.Database.ExecuteSqlRawAsync(withIndex
+            ? $"CREATE INDEX IF NOT EXISTS {OrdersDbContext.TenantCreatedAtIndex} ON orders (tenant_id, created_at)"
+            : $"DROP INDEX IF EXISTS {OrdersDbContext.TenantCreatedAtIndex}");
     }
 }

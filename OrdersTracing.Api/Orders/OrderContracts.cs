@@ -94,6 +94,8 @@ public sealed record OrderSummary(Guid Id, DateTimeOffset CreatedAt, decimal Tot
 
 public sealed record OrderPage(int Page, int PageSize, bool HasMore, IReadOnlyList<OrderSummary> Orders);
 
+public sealed record OrderPageWithItems(int Page, int PageSize, bool HasMore, IReadOnlyList<OrderResponse> Orders);
+
 internal static partial class OrderPatterns
 {
     [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]

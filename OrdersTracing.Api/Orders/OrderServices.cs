@@ -1,14 +1,12 @@
+using Microsoft.Extensions.Options;
 using OrdersTracing.Api.Payments;
+using OrdersTracing.Api.Scenarios;
 
 namespace OrdersTracing.Api.Orders;
 
-public sealed class OrderServices(OrdersDbContext db, PaymentProviderClient payments, TimeProvider clock, ILogger<OrderServices> logger)
-{
-    public OrdersDbContext Db { get; } = db;
-
-    public PaymentProviderClient Payments { get; } = payments;
-
-    public TimeProvider Clock { get; } = clock;
-
-    public ILogger<OrderServices> Logger { get; } = logger;
-}
+/// <summary>What the orders endpoints need, bound with <c>[AsParameters]</c>.</summary>
+public sealed record OrderServices(
+    OrdersDbContext Db,
+    PaymentProviderClient Payments,
+    TimeProvider Clock,
+    IOptionsMonitor<ScenarioOptions> Scenarios);

@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using OrdersTracing.Api.Payments;
+using OrdersTracing.Api.Payments.Outbox;
+using OrdersTracing.Api.Scenarios;
 using OrdersTracing.Api.Tenancy;
 using OrdersTracing.Api.Telemetry;
 using OrdersTracing.ServiceDefaults.Telemetry;
@@ -19,16 +21,19 @@ public static class OrdersApi
 
         api.MapPost("", CreateOrderAsync);
         api.MapGet("", ListOrdersAsync);
+        api.MapGet("/with-items", ListOrdersWithItemsAsync);
         api.MapGet("/{orderId:guid}", GetOrderAsync);
 
         return api;
     }
 
+    /// <param name="payment">Overrides <c>Scenarios:Payments</c> for this request, to compare both on the same system.</param>
     public static async Task<Results<Created<OrderResponse>, ValidationProblem, ProblemHttpResult>> CreateOrderAsync(
         CreateOrderRequest request,
         CallerIdentity caller,
         [AsParameters] OrderServices services,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        PaymentProcessing? payment = null)
     {
         var errors = request.Validate();
         if (errors.Count > 0)
@@ -43,31 +48,44 @@ public static class OrdersApi
             caller.UserId,
             request.Items!.Select(item => new OrderItem { Sku = item.Sku!, Quantity = item.Quantity, UnitPrice = item.UnitPrice }),
             services.Clock.GetUtcNow());
+        var paymentMethod = request.PaymentMethod ?? CreateOrderRequest.DefaultPaymentMethod;
+        var processing = payment ?? services.Scenarios.CurrentValue.Payments;
         activity?.SetTag(TelemetryTags.OrderId, order.Id);
         activity?.SetTag(TelemetryTags.OrderTotal, order.Total);
         activity?.SetTag(TelemetryTags.OrderItemCount, order.Items.Count);
+        activity?.SetTag(TelemetryTags.PaymentProcessing, processing.ToString());
 
         services.Db.Orders.Add(order);
+        if (processing == PaymentProcessing.Background)
+        {
+            // One transaction: the order never exists without the payment request that will settle it.
+            services.Db.PaymentRequests.Add(PaymentRequest.For(order, paymentMethod, Activity.Current));
+            await services.Db.SaveChangesAsync(cancellationToken);
+            return Created(order);
+        }
+
         await services.Db.SaveChangesAsync(cancellationToken);
 
         // From here the order exists: finish recording its payment even if the caller goes away.
-        var payment = await services.Payments.CreatePaymentIntentAsync(
-            order, request.PaymentMethod ?? CreateOrderRequest.DefaultPaymentMethod, CancellationToken.None);
-
-        using (OrdersTelemetry.Source.StartActivity(OrdersTelemetry.Spans.RecordPayment))
-        {
-            order.RecordPayment(payment);
-            await services.Db.SaveChangesAsync(CancellationToken.None);
-        }
+        var result = await services.Payments.CreatePaymentIntentAsync(order, paymentMethod, CancellationToken.None);
+        await RecordPaymentAsync(services.Db, order, result, CancellationToken.None);
 
         activity?.SetTag(TelemetryTags.PaymentStatus, order.PaymentStatus.ToString());
-        if (!payment.Succeeded)
+        if (!result.Succeeded)
         {
-            activity.RecordError(new PaymentFailedException(order.Id, payment));
-            return PaymentProblem(order, payment);
+            activity.RecordError(new PaymentFailedException(order.Id, result));
+            return PaymentProblem(order, result);
         }
 
-        return TypedResults.Created($"/api/orders/{order.Id}", OrderResponse.From(order));
+        return Created(order);
+    }
+
+    /// <summary>Stores what the payment provider answered; the synchronous path and the background worker share it.</summary>
+    public static async Task RecordPaymentAsync(OrdersDbContext db, Order order, PaymentResult payment, CancellationToken cancellationToken)
+    {
+        using var activity = OrdersTelemetry.Source.StartActivity(OrdersTelemetry.Spans.RecordPayment);
+        order.RecordPayment(payment);
+        await db.SaveChangesAsync(cancellationToken);
     }
 
     public static async Task<Results<Ok<OrderPage>, ValidationProblem>> ListOrdersAsync(
@@ -79,13 +97,7 @@ public static class OrdersApi
     {
         if (page < 1 || pageSize is < 1 or > MaxPageSize)
         {
-            return TypedResults.ValidationProblem(
-                new Dictionary<string, string[]>
-                {
-                    ["page"] = ["Pages start at 1."],
-                    ["pageSize"] = [$"A page holds 1 to {MaxPageSize} orders."],
-                },
-                title: "The page is not valid.");
+            return InvalidPage();
         }
 
         using var activity = StartActivity(OrdersTelemetry.Spans.ListOrders, caller);
@@ -102,6 +114,51 @@ public static class OrdersApi
             .ToListAsync(cancellationToken);
 
         return TypedResults.Ok(new OrderPage(page, pageSize, rows.Count > pageSize, rows.Take(pageSize).ToList()));
+    }
+
+    /// <summary>
+    /// A page of orders with their line items: the reference design's N+1. <paramref name="loading"/> overrides
+    /// <c>Scenarios:ItemLoading</c> for this request.
+    /// </summary>
+    public static async Task<Results<Ok<OrderPageWithItems>, ValidationProblem>> ListOrdersWithItemsAsync(
+        CallerIdentity caller,
+        [AsParameters] OrderServices services,
+        CancellationToken cancellationToken,
+        int page = 1,
+        int pageSize = 20,
+        ItemLoading? loading = null)
+    {
+        if (page < 1 || pageSize is < 1 or > MaxPageSize)
+        {
+            return InvalidPage();
+        }
+
+        var itemLoading = loading ?? services.Scenarios.CurrentValue.ItemLoading;
+        using var activity = StartActivity(OrdersTelemetry.Spans.ListOrdersWithItems, caller);
+        activity?.SetTag(TelemetryTags.ItemLoading, itemLoading.ToString());
+
+        var newestFirst = services.Db.Orders
+            .Where(order => order.TenantId == caller.TenantId)
+            .OrderByDescending(order => order.CreatedAt)
+            .ThenByDescending(order => order.Id)
+            .Skip((page - 1) * pageSize)
+            .Take(pageSize + 1);
+
+        List<Order> orders;
+        if (itemLoading == ItemLoading.Eager)
+        {
+            orders = await newestFirst.AsNoTracking().Include(order => order.Items).ToListAsync(cancellationToken);
+        }
+        else
+        {
+            orders = await newestFirst.ToListAsync(cancellationToken);
+            foreach (var order in orders.Take(pageSize))
+            {
+                await services.Db.Entry(order).Collection(order => order.Items).LoadAsync(cancellationToken);
+            }
+        }
+
+        return TypedResults.Ok(new OrderPageWithItems(page, pageSize, orders.Count > pageSize, [.. orders.Take(pageSize).Select(OrderResponse.From)]));
     }
 
     public static async Task<Results<Ok<OrderResponse>, ProblemHttpResult>> GetOrderAsync(
@@ -131,6 +188,16 @@ public static class OrdersApi
         activity?.SetTag(TelemetryTags.UserId, caller.UserId);
         return activity;
     }
+
+    private static Created<OrderResponse> Created(Order order) => TypedResults.Created($"/api/orders/{order.Id}", OrderResponse.From(order));
+
+    private static ValidationProblem InvalidPage() => TypedResults.ValidationProblem(
+        new Dictionary<string, string[]>
+        {
+            ["page"] = ["Pages start at 1."],
+            ["pageSize"] = [$"A page holds 1 to {MaxPageSize} orders."],
+        },
+        title: "The page is not valid.");
 
     private static ProblemHttpResult PaymentProblem(Order order, PaymentResult payment)
     {

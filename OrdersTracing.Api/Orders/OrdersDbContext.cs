@@ -1,13 +1,17 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using OrdersTracing.Api.Payments.Outbox;
 
 namespace OrdersTracing.Api.Orders;
 
 public sealed class OrdersDbContext(DbContextOptions<OrdersDbContext> options) : DbContext(options)
 {
     public const string ConnectionName = "ordersdb";
+    public const string TenantCreatedAtIndex = "ix_orders_tenant_id_created_at";
 
     public DbSet<Order> Orders => Set<Order>();
+
+    public DbSet<PaymentRequest> PaymentRequests => Set<PaymentRequest>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -26,8 +30,23 @@ public sealed class OrdersDbContext(DbContextOptions<OrdersDbContext> options) :
                 value => Enum.Parse<PaymentStatus>(value.Replace("_", ""), ignoreCase: true));
         orders.HasMany(order => order.Items).WithOne().HasForeignKey(item => item.OrderId);
 
+        // A tenant's orders, newest first: without it a large tenant's listing scans and sorts the whole table.
+        orders.HasIndex(order => new { order.TenantId, order.CreatedAt }).HasDatabaseName(TenantCreatedAtIndex);
+
         var items = modelBuilder.Entity<OrderItem>().ToTable("order_items");
         items.Property(item => item.Sku).HasMaxLength(64);
         items.Property(item => item.UnitPrice).HasPrecision(12, 2);
+
+        var payments = modelBuilder.Entity<PaymentRequest>().ToTable("payment_outbox");
+        payments.HasKey(payment => payment.OrderId);
+        payments.Property(payment => payment.TenantId).HasMaxLength(63);
+        payments.Property(payment => payment.PaymentMethod).HasMaxLength(100);
+        payments.Property(payment => payment.TraceParent).HasMaxLength(55);
+        payments.Property(payment => payment.TraceState).HasMaxLength(512);
+        payments.Property(payment => payment.LastError).HasMaxLength(500);
+        payments.HasOne<Order>().WithOne().HasForeignKey<PaymentRequest>(payment => payment.OrderId);
+
+        // The worker's query: what is still to be paid, oldest first.
+        payments.HasIndex(payment => payment.CreatedAt).HasFilter("processed_at IS NULL");
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using OrdersTracing.Api.Payments.Outbox;
 
 namespace OrdersTracing.Api.Payments;
 
@@ -19,6 +20,12 @@ public static class PaymentProviderExtensions
             .RemoveAllResilienceHandlers()
             .AddStandardResilienceHandler(PaymentProviderClient.ConfigureResilience);
 #pragma warning restore EXTEXP0001
+
+        builder.Services.AddOptions<PaymentOutboxOptions>()
+            .BindConfiguration(PaymentOutboxOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddHostedService<PaymentOutboxWorker>();
 
         return builder;
     }

@@ -14,6 +14,8 @@ public static class OrdersTelemetry
     {
         public const string CreateOrder = "orders.create";
         public const string ListOrders = "orders.list";
+        public const string ListOrdersWithItems = "orders.list_with_items";
+        public const string ProcessPayment = "payments.process";
         public const string GetOrder = "orders.get";
         public const string RecordPayment = "orders.record_payment";
         public const string ChargePayment = "payments.create_intent";

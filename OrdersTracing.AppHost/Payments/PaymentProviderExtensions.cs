@@ -24,7 +24,7 @@ public static class PaymentProviderExtensions
                 : throw new DistributedApplicationException($"{ConfigurationSection}:Url is '{external}'; it must be an absolute http or https URL.");
         }
 
-        var standIn = builder.AddProject<Projects.OrdersTracing_PaymentProvider>(name).WithTelemetry(telemetry);
+        var standIn = builder.AddProject<Projects.OrdersTracing_PaymentProvider>(name).WithTelemetry(telemetry).WithServiceSettings();
         foreach (var setting in new[] { "Latency", "FailureRate" })
         {
             if (settings[setting] is { Length: > 0 } value)

@@ -13,6 +13,9 @@ public static class TelemetryTags
     public const string OrderItemCount = "order.item_count";
     public const string PaymentId = "payment.id";
     public const string PaymentStatus = "payment.status";
+    public const string PaymentProcessing = "payment.processing";
+    public const string PaymentAttempt = "payment.attempt";
+    public const string ItemLoading = "orders.item_loading";
 
     public const string DeploymentEnvironment = "deployment.environment";
     public const string DeploymentEnvironmentName = "deployment.environment.name";

@@ -1,5 +1,5 @@
 using System.Net;
-using System.Text.Json;
+using OrdersTracing.TraceAnalysis;
 
 namespace OrdersTracing.Tests.EndToEnd;
 
@@ -34,7 +34,7 @@ public sealed class DashboardTelemetry(Uri dashboard, string apiKey) : IDisposab
                 if (response.StatusCode != HttpStatusCode.NotFound)
                 {
                     response.EnsureSuccessStatusCode();
-                    spans = TraceSpan.ParseOtlpJson(await response.Content.ReadAsStringAsync(deadline.Token));
+                    spans = OtlpTraceReader.Read(await response.Content.ReadAsStringAsync(deadline.Token));
                     if (isComplete(spans))
                     {
                         return spans;
@@ -49,81 +49,14 @@ public sealed class DashboardTelemetry(Uri dashboard, string apiKey) : IDisposab
             catch (OperationCanceledException)
             {
                 Assert.Fail($"The dashboard did not show the expected {what} within {Deadline.TotalSeconds} s. It had {spans.Count} spans:\n"
-                    + string.Join("\n", spans.Select(span => span.ToString())));
+                    + string.Join("\n", spans.Select(Describe)));
             }
         }
     }
 
     public void Dispose() => http.Dispose();
+
+    private static string Describe(TraceSpan span) =>
+        $"{span.Service}/{span.Scope}: {span.Name} trace={span.TraceId} span={span.SpanId} parent={span.ParentSpanId ?? "-"} "
+        + $"kind={span.Kind} status={span.Status} " + string.Join(" ", span.Attributes.Select(attribute => $"{attribute.Key}={attribute.Value}"));
 }
-
-/// <summary>One span as the dashboard's OTLP JSON shows it; every attribute value is a string there.</summary>
-public sealed record TraceSpan(
-    string TraceId,
-    string SpanId,
-    string? ParentSpanId,
-    string Name,
-    int Kind,
-    string Scope,
-    IReadOnlyDictionary<string, string> Resource,
-    IReadOnlyDictionary<string, string> Attributes,
-    int StatusCode,
-    string? StatusMessage,
-    IReadOnlyList<SpanEvent> Events)
-{
-    public const int KindServer = 2;
-    public const int KindClient = 3;
-    public const int StatusError = 2;
-
-    public string Service => Resource.GetValueOrDefault("service.name", "");
-
-    public string? this[string attribute] => Attributes.GetValueOrDefault(attribute);
-
-    public override string ToString() =>
-        $"{Service}/{Scope}: {Name} trace={TraceId} span={SpanId} parent={ParentSpanId ?? "-"} kind={Kind} status={StatusCode} "
-        + string.Join(" ", Attributes.Select(attribute => $"{attribute.Key}={attribute.Value}"));
-
-    public static IReadOnlyList<TraceSpan> ParseOtlpJson(string json)
-    {
-        using var document = JsonDocument.Parse(json);
-        var spans = new List<TraceSpan>();
-
-        foreach (var resourceSpans in document.RootElement.GetProperty("data").GetProperty("resourceSpans").EnumerateArray())
-        {
-            var resource = ReadAttributes(resourceSpans.GetProperty("resource"));
-            foreach (var scopeSpans in resourceSpans.GetProperty("scopeSpans").EnumerateArray())
-            {
-                var scope = scopeSpans.GetProperty("scope").GetProperty("name").GetString() ?? "";
-                foreach (var span in scopeSpans.GetProperty("spans").EnumerateArray())
-                {
-                    var status = span.TryGetProperty("status", out var statusElement) ? statusElement : default;
-                    spans.Add(new TraceSpan(
-                        span.GetProperty("traceId").GetString()!,
-                        span.GetProperty("spanId").GetString()!,
-                        span.TryGetProperty("parentSpanId", out var parent) ? parent.GetString() : null,
-                        span.GetProperty("name").GetString()!,
-                        span.GetProperty("kind").GetInt32(),
-                        scope,
-                        resource,
-                        ReadAttributes(span),
-                        status.ValueKind == JsonValueKind.Object && status.TryGetProperty("code", out var code) ? code.GetInt32() : 0,
-                        status.ValueKind == JsonValueKind.Object && status.TryGetProperty("message", out var message) ? message.GetString() : null,
-                        span.TryGetProperty("events", out var events)
-                            ? [.. events.EnumerateArray().Select(e => new SpanEvent(e.GetProperty("name").GetString()!, ReadAttributes(e)))]
-                            : []));
-                }
-            }
-        }
-
-        return spans;
-    }
-
-    private static Dictionary<string, string> ReadAttributes(JsonElement element) =>
-        element.TryGetProperty("attributes", out var attributes)
-            ? attributes.EnumerateArray().ToDictionary(
-                attribute => attribute.GetProperty("key").GetString()!,
-                attribute => attribute.GetProperty("value").TryGetProperty("stringValue", out var value) ? value.GetString() ?? "" : attribute.GetProperty("value").ToString())
-            : [];
-}
-
-public sealed record SpanEvent(string Name, IReadOnlyDictionary<string, string> Attributes);

@@ -1,5 +1,7 @@
 using System.Net;
 
+using OrdersTracing.TraceAnalysis;
+
 namespace OrdersTracing.Tests.EndToEnd;
 
 [Collection(EndToEndCollection.Name)]
@@ -17,8 +19,8 @@ public sealed class OrderTracingTests(OrdersAppFixture fixture)
         var traceId = page.Marker("created-trace-id")!;
         // Each service exports in its own batches: wait until the last of them has arrived.
         var spans = await fixture.Telemetry.WaitForTraceAsync(traceId, spans =>
-            spans.Any(span => span.Service == "web" && span.Kind == TraceSpan.KindServer)
-            && spans.Any(span => span.Service == "payments" && span.Kind == TraceSpan.KindServer)
+            spans.Any(span => span.Service == "web" && span.Kind == TraceSpanKind.Server)
+            && spans.Any(span => span.Service == "payments" && span.Kind == TraceSpanKind.Server)
             && spans.Any(span => span.Name == "orders.record_payment")
             && spans.Count(span => span.Scope == "Npgsql") >= 2);
 
@@ -28,13 +30,13 @@ public sealed class OrderTracingTests(OrdersAppFixture fixture)
         var root = Assert.Single(spans, span => span.ParentSpanId is null);
         Assert.All(spans.Where(span => span != root), span => Assert.True(byId.ContainsKey(span.ParentSpanId!), $"orphan span: {span}"));
 
-        Assert.Equal(("web", TraceSpan.KindServer), (root.Service, root.Kind));
-        var webClient = Assert.Single(spans, span => span.Service == "web" && span.Kind == TraceSpan.KindClient);
-        var apiServer = Assert.Single(spans, span => span.Service == "api" && span.Kind == TraceSpan.KindServer);
+        Assert.Equal(("web", TraceSpanKind.Server), (root.Service, root.Kind));
+        var webClient = Assert.Single(spans, span => span.Service == "web" && span.Kind == TraceSpanKind.Client);
+        var apiServer = Assert.Single(spans, span => span.Service == "api" && span.Kind == TraceSpanKind.Server);
         var create = Assert.Single(spans, span => span.Name == "orders.create");
         var payment = Assert.Single(spans, span => span.Name == "payments.create_intent");
-        var paymentClient = Assert.Single(spans, span => span.Service == "api" && span.Kind == TraceSpan.KindClient && span.Scope == "System.Net.Http");
-        var paymentServer = Assert.Single(spans, span => span.Service == "payments" && span.Kind == TraceSpan.KindServer);
+        var paymentClient = Assert.Single(spans, span => span.Service == "api" && span.Kind == TraceSpanKind.Client && span.Scope == "System.Net.Http");
+        var paymentServer = Assert.Single(spans, span => span.Service == "payments" && span.Kind == TraceSpanKind.Server);
         var database = spans.Where(span => span.Scope == "Npgsql").ToList();
 
         Assert.Equal(root.SpanId, webClient.ParentSpanId);
@@ -95,13 +97,13 @@ public sealed class OrderTracingTests(OrdersAppFixture fixture)
 
         var page = await web.GetAsync("/orders", traceparent: $"00-{traceId}-{parentSpanId}-01");
         var spans = await fixture.Telemetry.WaitForTraceAsync(traceId, spans =>
-            spans.Any(span => span.Service == "web" && span.Kind == TraceSpan.KindServer) && spans.Any(span => span.Name == "orders.list"));
+            spans.Any(span => span.Service == "web" && span.Kind == TraceSpanKind.Server) && spans.Any(span => span.Name == "orders.list"));
 
         Assert.Equal(HttpStatusCode.OK, page.Status);
         Assert.Equal(traceId, page.Marker("trace-id"));
-        var webServer = Assert.Single(spans, span => span.Service == "web" && span.Kind == TraceSpan.KindServer);
+        var webServer = Assert.Single(spans, span => span.Service == "web" && span.Kind == TraceSpanKind.Server);
         Assert.Equal(parentSpanId, webServer.ParentSpanId);
-        Assert.Contains(spans, span => span.Service == "api" && span.Kind == TraceSpan.KindServer);
+        Assert.Contains(spans, span => span.Service == "api" && span.Kind == TraceSpanKind.Server);
     }
 
     [Fact]
@@ -122,7 +124,7 @@ public sealed class OrderTracingTests(OrdersAppFixture fixture)
         Assert.NotNull(failedOrderId);
         Assert.Equal("payment_failed", stored.Marker("payment-status"));
         var create = Assert.Single(spans, span => span.Name == "orders.create");
-        Assert.Equal(TraceSpan.StatusError, create.StatusCode);
+        Assert.Equal(TraceSpanStatus.Error, create.Status);
         Assert.Contains(create.Events, e => e.Name == "exception" && e.Attributes["exception.type"].EndsWith("PaymentFailedException", StringComparison.Ordinal));
         Assert.Equal(failedOrderId, create["order.id"]);
     }

@@ -35,6 +35,10 @@ public class OrdersAppFixture : IAsyncLifetime
                 "--ASPIRE_ALLOW_UNSECURED_TRANSPORT=true",
                 "--DcpPublisher:WaitForResourceCleanup=false",
                 $"--AppHost:DashboardApiKey={dashboardApiKey}",
+                // The reference design's slow payment provider; the Web flow charges inside the request unless a test asks
+                // the Api for the background path.
+                "--PaymentProvider:Latency=00:00:00.300",
+                "--ServiceSettings:Scenarios:Payments=Synchronous",
                 .. AppHostArguments,
             ],
             timeout.Token);

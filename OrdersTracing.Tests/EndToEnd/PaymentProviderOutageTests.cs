@@ -1,5 +1,7 @@
 using System.Net;
 
+using OrdersTracing.TraceAnalysis;
+
 namespace OrdersTracing.Tests.EndToEnd;
 
 /// <summary>The application with a payment provider that fails every request.</summary>
@@ -21,7 +23,7 @@ public sealed class PaymentProviderOutageTests(FailingPaymentProviderFixture fix
         var traceId = page.Marker("trace-id")!;
         var spans = await fixture.Telemetry.WaitForTraceAsync(traceId, spans =>
             spans.Any(span => span.Name == "orders.record_payment")
-            && spans.Count(span => span.Service == "payments" && span.Kind == TraceSpan.KindServer) > 1);
+            && spans.Count(span => span.Service == "payments" && span.Kind == TraceSpanKind.Server) > 1);
         var stored = await web.GetAsync($"/orders/{failedOrderId}");
 
         Assert.Equal(HttpStatusCode.BadGateway, page.Status);
@@ -29,10 +31,10 @@ public sealed class PaymentProviderOutageTests(FailingPaymentProviderFixture fix
         Assert.NotNull(failedOrderId);
         Assert.Equal("payment_failed", stored.Marker("payment-status"));
         var create = Assert.Single(spans, span => span.Name == "orders.create");
-        Assert.Equal(TraceSpan.StatusError, create.StatusCode);
+        Assert.Equal(TraceSpanStatus.Error, create.Status);
         Assert.Contains(create.Events, e => e.Name == "exception");
-        var attempts = spans.Where(span => span.Service == "payments" && span.Kind == TraceSpan.KindServer).ToList();
+        var attempts = spans.Where(span => span.Service == "payments" && span.Kind == TraceSpanKind.Server).ToList();
         Assert.True(attempts.Count > 1, $"expected retries, each its own span; saw {attempts.Count} attempt(s)");
-        Assert.All(attempts, attempt => Assert.Equal(TraceSpan.StatusError, attempt.StatusCode));
+        Assert.All(attempts, attempt => Assert.Equal(TraceSpanStatus.Error, attempt.Status));
     }
 }

@@ -29,7 +29,8 @@ public static class OtlpTraceReader
             var service = resource.GetValueOrDefault(SpanAttributes.ServiceName, UnknownService);
             foreach (var scopeSpans in Items(resourceSpans, "scopeSpans"))
             {
-                spans.AddRange(Items(scopeSpans, "spans").Select(span => ReadSpan(span, service)));
+                var scope = scopeSpans.TryGetProperty("scope", out var scopeElement) ? String(scopeElement, "name") ?? "" : "";
+                spans.AddRange(Items(scopeSpans, "spans").Select(span => ReadSpan(span, service) with { Scope = scope, Resource = resource }));
             }
         }
 

@@ -25,6 +25,12 @@ public sealed record TraceSpan(
 {
     public DateTimeOffset End => Start + Duration;
 
+    /// <summary>The instrumentation scope that made the span, e.g. <c>Npgsql</c> or <c>System.Net.Http</c>.</summary>
+    public string Scope { get; init; } = "";
+
+    /// <summary>The attributes of the resource that sent the span: <c>service.version</c>, <c>deployment.environment</c>, ...</summary>
+    public IReadOnlyDictionary<string, string> Resource { get; init; } = new Dictionary<string, string>();
+
     public string? this[string attribute] => Attributes.GetValueOrDefault(attribute);
 
     public override string ToString() => $"{Service}: {Name} ({Duration.TotalMilliseconds} ms, span {SpanId})";

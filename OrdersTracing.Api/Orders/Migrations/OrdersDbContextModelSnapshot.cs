@@ -74,6 +74,9 @@ namespace OrdersTracing.Api.Orders.Migrations
                     b.HasKey("Id")
                         .HasName("pk_orders");
 
+                    b.HasIndex("TenantId", "CreatedAt")
+                        .HasDatabaseName("ix_orders_tenant_id_created_at");
+
                     b.ToTable("orders", (string)null);
                 });
 
@@ -114,6 +117,61 @@ namespace OrdersTracing.Api.Orders.Migrations
                     b.ToTable("order_items", (string)null);
                 });
 
+            modelBuilder.Entity("OrdersTracing.Api.Payments.Outbox.PaymentRequest", b =>
+                {
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("order_id");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("last_error");
+
+                    b.Property<string>("PaymentMethod")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("payment_method");
+
+                    b.Property<DateTimeOffset?>("ProcessedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("processed_at");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("TraceParent")
+                        .HasMaxLength(55)
+                        .HasColumnType("character varying(55)")
+                        .HasColumnName("trace_parent");
+
+                    b.Property<string>("TraceState")
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)")
+                        .HasColumnName("trace_state");
+
+                    b.HasKey("OrderId")
+                        .HasName("pk_payment_outbox");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_payment_outbox_created_at")
+                        .HasFilter("processed_at IS NULL");
+
+                    b.ToTable("payment_outbox", (string)null);
+                });
+
             modelBuilder.Entity("OrdersTracing.Api.Orders.OrderItem", b =>
                 {
                     b.HasOne("OrdersTracing.Api.Orders.Order", null)
@@ -122,6 +180,16 @@ namespace OrdersTracing.Api.Orders.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_order_items_orders_order_id");
+                });
+
+            modelBuilder.Entity("OrdersTracing.Api.Payments.Outbox.PaymentRequest", b =>
+                {
+                    b.HasOne("OrdersTracing.Api.Orders.Order", null)
+                        .WithOne()
+                        .HasForeignKey("OrdersTracing.Api.Payments.Outbox.PaymentRequest", "OrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_payment_outbox_orders_order_id");
                 });
 
             modelBuilder.Entity("OrdersTracing.Api.Orders.Order", b =>

@@ -1,0 +1,112 @@
+using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using OpenTelemetry;
+using OrdersTracing.Api.Orders;
+using OrdersTracing.Api.Telemetry;
+using OrdersTracing.ServiceDefaults.Telemetry;
+
+namespace OrdersTracing.Api.Payments.Outbox;
+
+/// <summary>
+/// Charges the payments that orders left in the outbox, off the request path. Each payment is its own trace, linked
+/// to the request that placed the order. Rows are claimed with <c>FOR UPDATE SKIP LOCKED</c> and settled in the
+/// same transaction, and the provider sees the order id as idempotency key: after a crash a payment is retried,
+/// never charged twice.
+/// </summary>
+public sealed class PaymentOutboxWorker(
+    IServiceScopeFactory scopes,
+    TimeProvider clock,
+    IOptions<PaymentOutboxOptions> options,
+    ILogger<PaymentOutboxWorker> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var settings = options.Value;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (await ProcessBatchAsync(settings, stoppingToken) == 0)
+                {
+                    await Task.Delay(settings.PollInterval, clock, stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception exception)
+            {
+                // The database may be restarting: the rows stay in the outbox and the next round takes them.
+                logger.LogWarning(exception, "Processing the payment outbox failed; retrying in {Delay}.", settings.RetryDelay);
+                await Task.Delay(settings.RetryDelay, clock, stoppingToken);
+            }
+        }
+    }
+
+    /// <summary>Claims and settles one batch; returns how many payments it took.</summary>
+    public async Task<int> ProcessBatchAsync(PaymentOutboxOptions settings, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<OrdersDbContext>();
+        var payments = scope.ServiceProvider.GetRequiredService<PaymentProviderClient>();
+
+        return await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+
+            List<PaymentRequest> due;
+            // An empty outbox polled every few hundred milliseconds is not worth a trace.
+            using (SuppressInstrumentationScope.Begin())
+            {
+                due = await db.PaymentRequests
+                    .FromSql($"SELECT * FROM payment_outbox WHERE processed_at IS NULL ORDER BY created_at LIMIT {settings.BatchSize} FOR UPDATE SKIP LOCKED")
+                    .ToListAsync(cancellationToken);
+            }
+
+            foreach (var request in due)
+            {
+                await ProcessAsync(db, payments, request, settings, cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+            return due.Count;
+        });
+    }
+
+    private async Task ProcessAsync(
+        OrdersDbContext db, PaymentProviderClient payments, PaymentRequest request, PaymentOutboxOptions settings, CancellationToken cancellationToken)
+    {
+        var requestContext = request.RequestContext;
+        using var activity = OrdersTelemetry.Source.StartActivity(
+            OrdersTelemetry.Spans.ProcessPayment,
+            ActivityKind.Consumer,
+            parentContext: default,
+            links: requestContext == default ? null : [new ActivityLink(requestContext)]);
+        activity?.SetTag(TelemetryTags.OrderId, request.OrderId);
+        activity?.SetTag(TelemetryTags.TenantId, request.TenantId);
+        activity?.SetTag(TelemetryTags.PaymentAttempt, request.Attempts + 1);
+
+        var order = await db.Orders.SingleAsync(order => order.Id == request.OrderId && order.TenantId == request.TenantId, cancellationToken);
+        var result = await payments.CreatePaymentIntentAsync(order, request.PaymentMethod, cancellationToken);
+
+        request.Attempts++;
+        request.LastError = result.Error;
+        if (result.Failure == PaymentFailure.Unavailable && request.Attempts < settings.MaxAttempts)
+        {
+            // Nobody was charged: leave the row for a later round.
+            activity?.SetTag(TelemetryTags.PaymentStatus, "retry_later");
+            await db.SaveChangesAsync(cancellationToken);
+            return;
+        }
+
+        request.ProcessedAt = clock.GetUtcNow();
+        await OrdersApi.RecordPaymentAsync(db, order, result, cancellationToken);
+        activity?.SetTag(TelemetryTags.PaymentStatus, order.PaymentStatus.ToString());
+        if (!result.Succeeded)
+        {
+            activity.RecordError(new PaymentFailedException(order.Id, result));
+        }
+    }
+}

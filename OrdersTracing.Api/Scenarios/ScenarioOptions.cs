@@ -1,0 +1,37 @@
+namespace OrdersTracing.Api.Scenarios;
+
+/// <summary>
+/// The reference design's three problems, each switchable between the problem and its fix, so that both can be
+/// traced and compared side by side (section <c>Scenarios</c>; a request can pick its own with a query parameter).
+/// </summary>
+public sealed class ScenarioOptions
+{
+    public const string SectionName = "Scenarios";
+
+    /// <summary>How the orders-with-items listing loads line items: one query per order, or one query for all.</summary>
+    public ItemLoading ItemLoading { get; set; } = ItemLoading.Eager;
+
+    /// <summary>Whether creating an order charges the payment inside the request or hands it to the background worker.</summary>
+    public PaymentProcessing Payments { get; set; } = PaymentProcessing.Background;
+
+    /// <summary>Whether the index on <c>(tenant_id, created_at)</c> exists; without it a large tenant's listing is slow.</summary>
+    public bool TenantCreatedAtIndex { get; set; } = true;
+}
+
+public enum ItemLoading
+{
+    /// <summary>1 + N queries: the orders, then each order's items on its own (the reference design's N+1).</summary>
+    Naive,
+
+    /// <summary>One query with eager loading.</summary>
+    Eager,
+}
+
+public enum PaymentProcessing
+{
+    /// <summary>The payment provider is called inside the request, on its critical path.</summary>
+    Synchronous,
+
+    /// <summary>The order and an outbox row are written in one transaction; a background worker charges the payment.</summary>
+    Background,
+}

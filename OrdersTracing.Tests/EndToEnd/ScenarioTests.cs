@@ -1,0 +1,120 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+using OrdersTracing.TraceAnalysis;
+
+namespace OrdersTracing.Tests.EndToEnd;
+
+/// <summary>The reference design's problems and their fixes, side by side on the same running system.</summary>
+[Collection(EndToEndCollection.Name)]
+public sealed class ScenarioTests(OrdersAppFixture fixture)
+{
+    private const int Orders = 6;
+
+    [Fact]
+    public async Task The_naive_listing_loads_each_orders_items_with_its_own_query()
+    {
+        using var api = fixture.CreateApiClient();
+        var tenant = await TenantWithOrdersAsync(api);
+        var traceId = TestIds.NewTraceId();
+
+        using var response = await SendAsync(api, "/api/orders/with-items?loading=Naive", tenant, traceId);
+        var spans = await fixture.Telemetry.WaitForTraceAsync(traceId, spans => spans.Any(span => span.Name == "orders.list_with_items"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(Orders, await CountItemsOfEachOrderAsync(response));
+        var listing = Assert.Single(spans, span => span.Name == "orders.list_with_items");
+        var queries = spans.Where(span => span.Scope == "Npgsql" && span.ParentSpanId == listing.SpanId).ToList();
+        Assert.Equal(1 + Orders, queries.Count);
+        Assert.Single(queries.Select(query => query["db.query.text"]).Skip(1).Distinct());
+    }
+
+    [Fact]
+    public async Task The_fixed_listing_loads_orders_and_items_with_one_query()
+    {
+        using var api = fixture.CreateApiClient();
+        var tenant = await TenantWithOrdersAsync(api);
+        var traceId = TestIds.NewTraceId();
+
+        using var response = await SendAsync(api, "/api/orders/with-items?loading=Eager", tenant, traceId);
+        var spans = await fixture.Telemetry.WaitForTraceAsync(traceId, spans => spans.Any(span => span.Name == "orders.list_with_items"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(Orders, await CountItemsOfEachOrderAsync(response));
+        Assert.Single(spans, span => span.Scope == "Npgsql");
+        Assert.DoesNotContain(spans, span => span["n_plus_one.detected"] is not null);
+    }
+
+    [Fact]
+    public async Task A_background_payment_leaves_the_request_trace_and_links_its_own_trace_back_to_it()
+    {
+        using var api = fixture.CreateApiClient();
+        var (tenant, traceId) = (TestIds.Tenant(), TestIds.NewTraceId());
+
+        using var created = await SendAsync(api, "/api/orders?payment=Background", tenant, traceId, HttpMethod.Post,
+            JsonContent.Create(new { items = new[] { new { sku = "tea", quantity = 1, unitPrice = 4.00m } } }));
+        var order = await created.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+        var orderId = order.GetProperty("id").GetString()!;
+        var spans = await fixture.Telemetry.WaitForSpansAsync(spans => spans.Any(span => span.Name == "payments.process" && span["order.id"] == orderId));
+        var worker = Assert.Single(spans, span => span.Name == "payments.process" && span["order.id"] == orderId);
+        var request = await fixture.Telemetry.WaitForTraceAsync(traceId, spans => spans.Any(span => span.Name == "orders.create"));
+        var payment = await fixture.Telemetry.WaitForTraceAsync(worker.TraceId, spans =>
+            spans.Any(span => span.Service == "payments" && span.Kind == TraceSpanKind.Server) && spans.Any(span => span.Name == "orders.record_payment"));
+        var paid = await WaitForPaymentStatusAsync(api, tenant, orderId);
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal("pending", order.GetProperty("paymentStatus").GetString());
+        Assert.DoesNotContain(request, span => span.Service == "payments" || span.Name == "payments.create_intent");
+        Assert.NotEqual(traceId, worker.TraceId);
+        var link = Assert.Single(worker.Links);
+        Assert.Equal(traceId, link.TraceId);
+        Assert.Contains(request, span => span.SpanId == link.SpanId);
+        Assert.Contains(payment, span => span.Name == "payments.create_intent" && span.ParentSpanId == worker.SpanId);
+        Assert.Equal("paid", paid);
+    }
+
+    private async Task<string> TenantWithOrdersAsync(HttpClient api)
+    {
+        var tenant = TestIds.Tenant();
+        for (var i = 0; i < Orders; i++)
+        {
+            await ApiCalls.CreateOrderAsync(api, tenant, TestIds.User());
+        }
+
+        return tenant;
+    }
+
+    private static async Task<HttpResponseMessage> SendAsync(
+        HttpClient api, string path, string tenant, string traceId, HttpMethod? method = null, HttpContent? content = null)
+    {
+        using var request = new HttpRequestMessage(method ?? HttpMethod.Get, path) { Content = content };
+        request.Headers.Add(ServiceDefaults.Identity.CallerHeaders.TenantId, tenant);
+        request.Headers.Add(ServiceDefaults.Identity.CallerHeaders.UserId, TestIds.User());
+        request.Headers.Add("traceparent", $"00-{traceId}-{TestIds.NewSpanId()}-01");
+        return await api.SendAsync(request, TestContext.Current.CancellationToken);
+    }
+
+    private static async Task<int> CountItemsOfEachOrderAsync(HttpResponseMessage response)
+    {
+        var page = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+        return page.GetProperty("orders").EnumerateArray().Count(order => order.GetProperty("items").GetArrayLength() == 1);
+    }
+
+    private static async Task<string?> WaitForPaymentStatusAsync(HttpClient api, string tenant, string orderId)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        deadline.CancelAfter(TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            using var response = await ApiCalls.SendAsync(api, HttpMethod.Get, $"/api/orders/{orderId}", tenant, TestIds.User());
+            var status = (await response.Content.ReadFromJsonAsync<JsonElement>(deadline.Token)).GetProperty("paymentStatus").GetString();
+            if (status != "pending")
+            {
+                return status;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(200), deadline.Token);
+        }
+    }
+}
