@@ -203,44 +203,35 @@ public sealed class QueryDetectionNPlusOneTests
     [Fact]
     public void The_tracked_traces_never_exceed_the_limit_when_roots_never_end()
     {
-        var options = new QueryDetectionOptions();
-        using var meters = new ServiceCollection().AddMetrics().BuildServiceProvider();
-        using var processor = new NPlusOneDetectionProcessor(
-            Options.Create(options), NullLogger<NPlusOneDetectionProcessor>.Instance, meters.GetRequiredService<IMeterFactory>());
-        using var source = new ActivitySource($"{nameof(QueryDetectionNPlusOneTests)}.{Guid.NewGuid():N}");
-        using var tracing = Sdk.CreateTracerProviderBuilder().AddSource(source.Name).AddProcessor(processor).Build();
+        using var detector = new StandaloneDetector();
         var mostTracked = 0;
 
         for (var i = 0; i < 100_000; i++)
         {
             // A request whose server span is never stopped, as when a handler leaks it.
-            var timeline = new QueryTimeline(source);
+            var timeline = new QueryTimeline(detector.Source);
             timeline.Start("GET /orders", ActivityKind.Server);
             timeline.Query(OrdersQuery, 5);
             Activity.Current = null;
-            mostTracked = Math.Max(mostTracked, processor.TrackedTraceCount);
+            mostTracked = Math.Max(mostTracked, detector.Processor.TrackedTraceCount);
         }
 
-        Assert.Equal(options.MaxTrackedTraces, mostTracked);
+        Assert.Equal(new QueryDetectionOptions().MaxTrackedTraces, mostTracked);
     }
 
     [Fact]
     public void A_trace_is_forgotten_when_its_local_root_ends()
     {
-        using var meters = new ServiceCollection().AddMetrics().BuildServiceProvider();
-        using var processor = new NPlusOneDetectionProcessor(
-            Options.Create(new QueryDetectionOptions()), NullLogger<NPlusOneDetectionProcessor>.Instance, meters.GetRequiredService<IMeterFactory>());
-        using var source = new ActivitySource($"{nameof(QueryDetectionNPlusOneTests)}.{Guid.NewGuid():N}");
-        using var tracing = Sdk.CreateTracerProviderBuilder().AddSource(source.Name).AddProcessor(processor).Build();
-        var timeline = new QueryTimeline(source);
+        using var detector = new StandaloneDetector();
+        var timeline = new QueryTimeline(detector.Source);
 
         var root = timeline.Start("GET /orders", ActivityKind.Server);
         RunNPlusOne(timeline, repeats: 5, milliseconds: 20);
-        var trackedWhileOpen = processor.TrackedTraceCount;
+        var trackedWhileOpen = detector.Processor.TrackedTraceCount;
         timeline.End(root);
 
         Assert.Equal(1, trackedWhileOpen);
-        Assert.Equal(0, processor.TrackedTraceCount);
+        Assert.Equal(0, detector.Processor.TrackedTraceCount);
     }
 
     private static async Task<TelemetryTestHost> StartAsync(params (string Key, string? Value)[] settings)
@@ -278,5 +269,33 @@ public sealed class QueryDetectionNPlusOneTests
     {
         Assert.Null(root.GetTagItem(TelemetryTags.NPlusOneDetected));
         Assert.DoesNotContain(root.Events, e => e.Name == QueryDetectionTelemetry.NPlusOneEventName);
+    }
+
+    /// <summary>The detector alone, with its default options and no exporter, to look at what it keeps in memory.</summary>
+    private sealed class StandaloneDetector : IDisposable
+    {
+        private readonly ServiceProvider meters = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        private readonly TracerProvider tracing;
+
+        public StandaloneDetector()
+        {
+            Processor = new NPlusOneDetectionProcessor(
+                Options.Create(new QueryDetectionOptions()),
+                NullLogger<NPlusOneDetectionProcessor>.Instance,
+                meters.GetRequiredService<IMeterFactory>());
+            Source = new ActivitySource($"{nameof(QueryDetectionNPlusOneTests)}.{Guid.NewGuid():N}");
+            tracing = Sdk.CreateTracerProviderBuilder().AddSource(Source.Name).AddProcessor(Processor).Build();
+        }
+
+        public NPlusOneDetectionProcessor Processor { get; }
+
+        public ActivitySource Source { get; }
+
+        public void Dispose()
+        {
+            tracing.Dispose();
+            Source.Dispose();
+            meters.Dispose();
+        }
     }
 }
