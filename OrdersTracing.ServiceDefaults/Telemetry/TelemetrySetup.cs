@@ -9,6 +9,7 @@ using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
+using OrdersTracing.ServiceDefaults.Telemetry.QueryDetection;
 
 namespace OrdersTracing.ServiceDefaults.Telemetry;
 
@@ -29,6 +30,10 @@ public static class TelemetrySetup
             .BindConfiguration(TracingOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddOptions<QueryDetectionOptions>()
+            .BindConfiguration(QueryDetectionOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
 
         builder.Logging.AddOpenTelemetry(logging =>
         {
@@ -45,12 +50,14 @@ public static class TelemetrySetup
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
-                .AddRuntimeInstrumentation())
+                .AddRuntimeInstrumentation()
+                .AddMeter(QueryDetectionTelemetry.MeterName))
             .WithTracing(tracing => tracing
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource(NpgsqlActivitySource)
                 .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = context => !IsHealthProbe(context.Request.Path))
                 .AddHttpClientInstrumentation()
+                .AddQueryDetection()
                 .ConfigureSampler((services, standardSampler) => ChooseSampler(services, standardSampler)));
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))

@@ -23,4 +23,17 @@ public static class TelemetryTags
     public const string DbSystem = "db.system";
     public const string DbSystemName = "db.system.name";
     public const string DbQueryText = "db.query.text";
+
+    /// <summary>The statement's name before semantic conventions 1.25; older instrumentations still write it.</summary>
+    public const string DbStatement = "db.statement";
+
+    // Query detection: on the local root span of a trace with an N+1 or a slow query, and on the slow query itself.
+    public const string NPlusOneDetected = "n_plus_one.detected";
+    public const string NPlusOneStatement = "n_plus_one.statement";
+    public const string NPlusOneCount = "n_plus_one.count";
+    public const string NPlusOneTotalDurationMs = "n_plus_one.total_duration_ms";
+    public const string SlowQueryDetected = "slow_query.detected";
+    public const string SlowQueryCount = "slow_query.count";
+    public const string DbSlowQuery = "db.slow_query";
+    public const string DbSlowQueryStatement = "db.slow_query.statement";
 }

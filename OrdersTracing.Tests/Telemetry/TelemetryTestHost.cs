@@ -56,6 +56,8 @@ internal sealed class TelemetryTestHost : IAsyncDisposable
     /// <summary>The spans <see cref="Source"/> exported, in the order they ended.</summary>
     public IReadOnlyList<Activity> ExportedSpans => [.. exported.Snapshot().Where(span => span.Source.Name == sourceName)];
 
+    public IServiceProvider Services => Started.Services;
+
     public IReadOnlyDictionary<string, object> ResourceAttributes =>
         Started.Services.GetRequiredService<TracerProvider>().GetResource().Attributes
             .ToDictionary(attribute => attribute.Key, attribute => attribute.Value);
