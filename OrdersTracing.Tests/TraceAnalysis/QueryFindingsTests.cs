@@ -15,7 +15,7 @@ public sealed class QueryFindingsTests
 
         Assert.Equal((5, ItemsByOrder, parent), (group.Count, group.Statement, group.Parent));
         Assert.Equal(TimeSpan.FromMilliseconds(75), group.TotalDuration);
-        Assert.Equal("SELECT id FROM orders WHERE customer_id = ?", SqlStatement.Normalise(group.SourceQuery["db.query.text"]!));
+        Assert.Equal("SELECT id FROM orders WHERE customer_id = ?", SqlNormalizer.Normalize(group.SourceQuery["db.query.text"]!));
     }
 
     [Fact]
@@ -64,7 +64,7 @@ public sealed class QueryFindingsTests
             "SELECT * FROM items WHERE order_id = ? AND sku IN (?)",
         ];
 
-        var shapes = statements.Select(SqlStatement.Normalise).Distinct();
+        var shapes = statements.Select(SqlNormalizer.Normalize).Distinct();
 
         Assert.Equal(["SELECT * FROM items WHERE order_id = ? AND sku IN (?)"], shapes);
     }

@@ -66,7 +66,7 @@ public static class QueryFindings
         }
     }
 
-    private static string Shape(TraceSpan span) => SqlStatement.Normalise(span.QueryText() ?? span.Name);
+    private static string Shape(TraceSpan span) => SqlNormalizer.Normalize(span.QueryText() ?? span.Name);
 
     private static NPlusOneMark? DetectorMark(TraceSpan root) =>
         bool.TryParse(root[SpanAttributes.NPlusOneDetected], out var detected) && detected

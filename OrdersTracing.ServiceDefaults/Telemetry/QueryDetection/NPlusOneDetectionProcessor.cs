@@ -8,6 +8,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpenTelemetry;
 
+using OrdersTracing.TraceAnalysis;
+
 namespace OrdersTracing.ServiceDefaults.Telemetry.QueryDetection;
 
 /// <summary>

@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace OrdersTracing.ServiceDefaults.Telemetry.QueryDetection;
+namespace OrdersTracing.TraceAnalysis;
 
 /// <summary>
 /// Reduces a SQL statement to its shape, so that the queries of one loop compare equal whatever their values, and

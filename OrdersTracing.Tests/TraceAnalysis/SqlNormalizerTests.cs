@@ -1,6 +1,6 @@
-using OrdersTracing.ServiceDefaults.Telemetry.QueryDetection;
+using OrdersTracing.TraceAnalysis;
 
-namespace OrdersTracing.Tests.Telemetry;
+namespace OrdersTracing.Tests.TraceAnalysis;
 
 public sealed class SqlNormalizerTests
 {
