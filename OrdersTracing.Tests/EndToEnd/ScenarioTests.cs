@@ -28,6 +28,12 @@ public sealed class ScenarioTests(OrdersAppFixture fixture)
         var queries = spans.Where(span => span.Scope == "Npgsql" && span.ParentSpanId == listing.SpanId).ToList();
         Assert.Equal(1 + Orders, queries.Count);
         Assert.Single(queries.Select(query => query["db.query.text"]).Skip(1).Distinct());
+        var root = Assert.Single(spans, span => span.Service == "api" && span.Kind == TraceSpanKind.Server);
+        Assert.Equal(("true", $"{Orders}"), (root["n_plus_one.detected"], root["n_plus_one.count"]));
+        Assert.Equal(SqlNormalizer.Normalize(queries[^1]["db.query.text"]), root["n_plus_one.statement"]);
+        Assert.Contains(root.Events, e => e.Name == "n_plus_one");
+        var found = Assert.Single(QueryFindings.Find(spans, minimumTotalDuration: TimeSpan.Zero).NPlusOne);
+        Assert.Equal(Orders, found.Count);
     }
 
     [Fact]
@@ -44,6 +50,27 @@ public sealed class ScenarioTests(OrdersAppFixture fixture)
         Assert.Equal(Orders, await CountItemsOfEachOrderAsync(response));
         Assert.Single(spans, span => span.Scope == "Npgsql");
         Assert.DoesNotContain(spans, span => span["n_plus_one.detected"] is not null);
+    }
+
+    [Fact]
+    public async Task A_synchronous_payment_to_a_slow_provider_dominates_the_critical_path()
+    {
+        using var api = fixture.CreateApiClient();
+        var (tenant, traceId) = (TestIds.Tenant(), TestIds.NewTraceId());
+
+        using var created = await SendAsync(api, "/api/orders?payment=Synchronous", tenant, traceId, HttpMethod.Post,
+            JsonContent.Create(new { items = new[] { new { sku = "tea", quantity = 1, unitPrice = 4.00m } } }));
+        var spans = await fixture.Telemetry.WaitForTraceAsync(traceId, spans =>
+            spans.Any(span => span.Service == "payments" && span.Kind == TraceSpanKind.Server) && spans.Any(span => span.Name == "orders.record_payment"));
+        var path = CriticalPath.Compute(spans);
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal(("api", TraceSpanKind.Server), (path.Root.Service, path.Root.Kind));
+        var payment = Assert.Single(spans, span => span.Name == "payments.create_intent");
+        var paymentOnPath = path.Sections.Where(section => IsWithin(section.Span, payment, spans)).Sum(section => section.Duration.TotalMilliseconds);
+        var share = paymentOnPath / path.Root.Duration.TotalMilliseconds;
+        Assert.True(share >= 0.5, $"the payment holds {share:P0} of the request");
+        Assert.Contains(Findings.Describe(spans), finding => finding.Contains("move it to the background", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -72,6 +99,19 @@ public sealed class ScenarioTests(OrdersAppFixture fixture)
         Assert.Contains(request, span => span.SpanId == link.SpanId);
         Assert.Contains(payment, span => span.Name == "payments.create_intent" && span.ParentSpanId == worker.SpanId);
         Assert.Equal("paid", paid);
+    }
+
+    private static bool IsWithin(TraceSpan span, TraceSpan ancestor, IReadOnlyList<TraceSpan> trace)
+    {
+        for (var current = span; current is not null; current = trace.FirstOrDefault(parent => parent.SpanId == current.ParentSpanId))
+        {
+            if (current.SpanId == ancestor.SpanId)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private async Task<string> TenantWithOrdersAsync(HttpClient api)
