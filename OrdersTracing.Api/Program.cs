@@ -1,3 +1,4 @@
+using OrdersTracing.Api.Admin;
 using OrdersTracing.Api.Orders;
 using OrdersTracing.Api.Payments;
 using OrdersTracing.Api.Problems;
@@ -18,6 +19,11 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 
 app.MapOrdersApi();
+if (app.Environment.IsDevelopment())
+{
+    app.MapSeedingApi();
+}
+
 app.MapDefaultEndpoints();
 
 await app.MigrateOrdersDatabaseAsync();

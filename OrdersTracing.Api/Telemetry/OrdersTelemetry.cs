@@ -20,5 +20,6 @@ public static class OrdersTelemetry
         public const string RecordPayment = "orders.record_payment";
         public const string ChargePayment = "payments.create_intent";
         public const string Migrate = "orders.migrate";
+        public const string SeedOrders = "orders.seed";
     }
 }
