@@ -19,6 +19,7 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 
 app.MapOrdersApi();
+app.MapPaymentWebhooksApi();
 if (app.Environment.IsDevelopment())
 {
     app.MapSeedingApi();

@@ -9,6 +9,8 @@ builder.Services.AddOptions<PaymentProviderOptions>()
     .ValidateDataAnnotations()
     .ValidateOnStart();
 builder.Services.AddProblemDetails();
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddHttpClient<WebhookSender>();
 
 var app = builder.Build();
 

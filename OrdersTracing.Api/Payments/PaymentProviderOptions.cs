@@ -9,4 +9,7 @@ public sealed class PaymentProviderOptions
 
     [Required(ErrorMessage = "PaymentProvider:BaseUrl is required: the address of the payment provider.")]
     public Uri? BaseUrl { get; set; }
+
+    /// <summary>The secret the provider signs its webhooks with; without it every webhook is refused.</summary>
+    public string? WebhookSecret { get; set; }
 }

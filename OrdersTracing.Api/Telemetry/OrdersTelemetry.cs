@@ -21,5 +21,6 @@ public static class OrdersTelemetry
         public const string ChargePayment = "payments.create_intent";
         public const string Migrate = "orders.migrate";
         public const string SeedOrders = "orders.seed";
+        public const string ReceiveWebhook = "payments.webhook";
     }
 }

@@ -2,12 +2,16 @@ using OrdersTracing.AppHost.Infrastructure;
 
 namespace OrdersTracing.AppHost.Payments;
 
-/// <summary>The payment provider the Api calls: a real one at <see cref="ExternalUrl"/>, or the stand-in.</summary>
-public sealed record PaymentProvider(IResourceBuilder<ProjectResource>? StandIn, Uri? ExternalUrl);
+/// <summary>
+/// The payment provider the Api calls: a real one at <see cref="ExternalUrl"/>, or the stand-in; and the secret
+/// its webhooks are signed with.
+/// </summary>
+public sealed record PaymentProvider(IResourceBuilder<ProjectResource>? StandIn, Uri? ExternalUrl, IResourceBuilder<ParameterResource> WebhookSecret);
 
 public static class PaymentProviderExtensions
 {
     public const string ConfigurationSection = "PaymentProvider";
+    public const string WebhookSecretName = "payment-webhook-secret";
 
     /// <summary>
     /// The real payment provider when <c>PaymentProvider:Url</c> is set, otherwise the stand-in, whose latency and
@@ -19,10 +23,13 @@ public static class PaymentProviderExtensions
         var settings = builder.Configuration.GetSection(ConfigurationSection);
         if (settings["Url"] is { Length: > 0 } external)
         {
+            // A real provider issues the secret: it must be given, as a secret parameter.
             return Uri.TryCreate(external, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"
-                ? new PaymentProvider(StandIn: null, url)
+                ? new PaymentProvider(StandIn: null, url, builder.AddParameter(WebhookSecretName, secret: true))
                 : throw new DistributedApplicationException($"{ConfigurationSection}:Url is '{external}'; it must be an absolute http or https URL.");
         }
+
+        var webhookSecret = builder.CreateResourceBuilder(ParameterResourceBuilderExtensions.CreateDefaultPasswordParameter(builder, WebhookSecretName));
 
         var standIn = builder.AddProject<Projects.OrdersTracing_PaymentProvider>(name).WithTelemetry(telemetry).WithServiceSettings();
         foreach (var setting in new[] { "Latency", "FailureRate" })
@@ -33,18 +40,22 @@ public static class PaymentProviderExtensions
             }
         }
 
-        return new PaymentProvider(standIn, ExternalUrl: null);
+        standIn.WithEnvironment($"{ConfigurationSection}__WebhookSecret", webhookSecret);
+        return new PaymentProvider(standIn, ExternalUrl: null, webhookSecret);
     }
 
     public static IResourceBuilder<ProjectResource> WithPaymentProvider(this IResourceBuilder<ProjectResource> api, PaymentProvider payments)
     {
+        api.WithEnvironment($"{ConfigurationSection}__WebhookSecret", payments.WebhookSecret);
         if (payments.StandIn is not { } standIn)
         {
-            return api.WithEnvironment("PaymentProvider__BaseUrl", payments.ExternalUrl!.ToString());
+            return api.WithEnvironment($"{ConfigurationSection}__BaseUrl", payments.ExternalUrl!.ToString());
         }
 
+        // The stand-in calls back as a real provider would: a signed webhook to the Api.
+        standIn.WithEnvironment($"{ConfigurationSection}__WebhookUrl", ReferenceExpression.Create($"{api.GetEndpoint("http")}/api/payments/webhook"));
         return api
-            .WithEnvironment("PaymentProvider__BaseUrl", standIn.GetEndpoint("http"))
+            .WithEnvironment($"{ConfigurationSection}__BaseUrl", standIn.GetEndpoint("http"))
             .WaitFor(standIn);
     }
 }

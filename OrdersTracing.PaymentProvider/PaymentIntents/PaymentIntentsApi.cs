@@ -31,6 +31,7 @@ public static class PaymentIntentsApi
         PaymentIntentRequest request,
         HttpRequest httpRequest,
         IOptionsMonitor<PaymentProviderOptions> options,
+        WebhookSender webhooks,
         CancellationToken cancellationToken)
     {
         var settings = options.CurrentValue;
@@ -53,9 +54,20 @@ public static class PaymentIntentsApi
         }
 
         var key = httpRequest.Headers["Idempotency-Key"].ToString();
+        var replayed = !string.IsNullOrEmpty(key) && Intents.ContainsKey(key);
         var intent = string.IsNullOrEmpty(key) ? NewIntent(request) : Intents.GetOrAdd(key, _ => Remember(key, NewIntent(request)));
 
         Activity.Current?.SetTag(TelemetryTags.PaymentId, intent.Id);
+        if (!replayed)
+        {
+            // After the answer, as Stripe does; the event is sent once per payment intent.
+            httpRequest.HttpContext.Response.OnCompleted(() =>
+            {
+                _ = webhooks.SendSucceededAsync(intent, request.Metadata);
+                return Task.CompletedTask;
+            });
+        }
+
         return TypedResults.Ok(intent);
     }
 

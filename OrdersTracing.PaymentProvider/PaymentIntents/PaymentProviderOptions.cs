@@ -14,4 +14,9 @@ public sealed class PaymentProviderOptions
     /// <summary>Share of requests (0 to 1) answered with a 500 <c>api_error</c>.</summary>
     [Range(0.0, 1.0, ErrorMessage = "PaymentProvider:FailureRate must be between 0 and 1.")]
     public double FailureRate { get; set; }
+
+    /// <summary>Where <c>payment_intent.succeeded</c> events go, signed with <see cref="WebhookSecret"/>; none are sent when unset.</summary>
+    public Uri? WebhookUrl { get; set; }
+
+    public string? WebhookSecret { get; set; }
 }

@@ -51,6 +51,7 @@ internal sealed class UnstartedAppHost : IAsyncDisposable
                 $"--{InfrastructureChoice.ConfigurationKey}={mode}",
                 $"--ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL={DashboardOtlpEndpoint}",
                 $"--Parameters:postgres-password={PostgresPassword}",
+                "--Parameters:payment-webhook-secret=app-model-test-webhook-secret",
                 .. arguments,
             ],
             cancellationToken);

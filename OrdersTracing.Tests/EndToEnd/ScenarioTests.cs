@@ -101,6 +101,37 @@ public sealed class ScenarioTests(OrdersAppFixture fixture)
         Assert.Equal("paid", paid);
     }
 
+    [Fact]
+    public async Task The_payment_providers_signed_webhook_is_received_and_traced()
+    {
+        using var api = fixture.CreateApiClient();
+        var (tenant, traceId) = (TestIds.Tenant(), TestIds.NewTraceId());
+
+        using var created = await SendAsync(api, "/api/orders?payment=Synchronous", tenant, traceId, HttpMethod.Post,
+            JsonContent.Create(new { items = new[] { new { sku = "tea", quantity = 1, unitPrice = 4.00m } } }));
+        var orderId = (await created.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("id").GetString();
+        var spans = await fixture.Telemetry.WaitForTraceAsync(traceId, spans => spans.Any(span => span.Name == "payments.webhook"));
+
+        var webhook = Assert.Single(spans, span => span.Name == "payments.webhook");
+        Assert.Equal(orderId, webhook["order.id"]);
+        Assert.StartsWith("pi_", webhook["payment.id"]);
+        Assert.Equal("Paid", webhook["payment.status"]);
+        var callback = Assert.Single(spans, span => span.Service == "payments" && span.Kind == TraceSpanKind.Client);
+        Assert.Equal(callback.SpanId, spans.Single(span => span.SpanId == webhook.ParentSpanId).ParentSpanId);
+    }
+
+    [Fact]
+    public async Task An_unsigned_webhook_is_refused()
+    {
+        using var api = fixture.CreateApiClient();
+        var forged = new { type = "payment_intent.succeeded", data = new { @object = new { id = "pi_forged", metadata = new { order_id = Guid.NewGuid().ToString() } } } };
+
+        using var response = await api.PostAsJsonAsync("/api/payments/webhook", forged, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
     private static bool IsWithin(TraceSpan span, TraceSpan ancestor, IReadOnlyList<TraceSpan> trace)
     {
         for (var current = span; current is not null; current = trace.FirstOrDefault(parent => parent.SpanId == current.ParentSpanId))

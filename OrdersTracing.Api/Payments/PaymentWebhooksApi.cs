@@ -1,0 +1,77 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using OrdersTracing.Api.Orders;
+using OrdersTracing.Api.Telemetry;
+using OrdersTracing.ServiceDefaults.Telemetry;
+using OrdersTracing.ServiceDefaults.Webhooks;
+
+namespace OrdersTracing.Api.Payments;
+
+/// <summary>
+/// The payment provider's callback: a signed <c>payment_intent.succeeded</c> settles the order it names. It is
+/// idempotent (providers deliver events more than once) and never moves a settled order back.
+/// </summary>
+public static class PaymentWebhooksApi
+{
+    public const string SucceededEvent = "payment_intent.succeeded";
+
+    public static RouteHandlerBuilder MapPaymentWebhooksApi(this IEndpointRouteBuilder app) =>
+        app.MapPost("/api/payments/webhook", ReceiveAsync).WithTags("Payments");
+
+    public static async Task<Results<Ok, ProblemHttpResult>> ReceiveAsync(
+        HttpRequest request, OrdersDbContext db, IOptions<PaymentProviderOptions> options, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        using var activity = OrdersTelemetry.Source.StartActivity(OrdersTelemetry.Spans.ReceiveWebhook);
+        using var reader = new StreamReader(request.Body);
+        var body = await reader.ReadToEndAsync(cancellationToken);
+
+        if (options.Value.WebhookSecret is not { Length: > 0 } secret
+            || !WebhookSignature.IsValid(request.Headers[WebhookSignature.HeaderName], body, secret, clock.GetUtcNow()))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The webhook signature is not valid.");
+        }
+
+        if (!TryRead(body, out var type, out var paymentId, out var orderId))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The webhook event could not be read.");
+        }
+
+        activity?.SetTag(TelemetryTags.PaymentId, paymentId);
+        activity?.SetTag(TelemetryTags.OrderId, orderId);
+        if (type != SucceededEvent)
+        {
+            return TypedResults.Ok();
+        }
+
+        var order = await db.Orders.SingleOrDefaultAsync(order => order.Id == orderId, cancellationToken);
+        if (order is { PaymentStatus: PaymentStatus.Pending })
+        {
+            await OrdersApi.RecordPaymentAsync(db, order, PaymentResult.Paid(paymentId), cancellationToken);
+        }
+
+        activity?.SetTag(TelemetryTags.PaymentStatus, order?.PaymentStatus.ToString() ?? "unknown_order");
+        return TypedResults.Ok();
+    }
+
+    private static bool TryRead(string body, out string type, out string paymentId, out Guid orderId)
+    {
+        (type, paymentId, orderId) = ("", "", Guid.Empty);
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            var root = document.RootElement;
+            var intent = root.GetProperty("data").GetProperty("object");
+            type = root.GetProperty("type").GetString() ?? "";
+            paymentId = intent.GetProperty("id").GetString() ?? "";
+            return paymentId.Length > 0
+                && intent.GetProperty("metadata").GetProperty("order_id").GetString() is { } order
+                && Guid.TryParse(order, out orderId);
+        }
+        catch (Exception exception) when (exception is JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+}
