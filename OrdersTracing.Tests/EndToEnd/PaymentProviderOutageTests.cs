@@ -22,7 +22,7 @@ public sealed class PaymentProviderOutageTests(FailingPaymentProviderFixture fix
         var failedOrderId = page.Marker("failed-order-id");
         var traceId = page.Marker("trace-id")!;
         var spans = await fixture.Telemetry.WaitForTraceAsync(traceId, spans =>
-            spans.Any(span => span.Name == "orders.record_payment")
+            spans.Any(span => span.Name == "orders.create")
             && spans.Count(span => span.Service == "payments" && span.Kind == TraceSpanKind.Server) > 1);
         var stored = await web.GetAsync($"/orders/{failedOrderId}");
 

@@ -61,7 +61,8 @@ public sealed class ScenarioTests(OrdersAppFixture fixture)
         using var created = await SendAsync(api, "/api/orders?payment=Synchronous", tenant, traceId, HttpMethod.Post,
             JsonContent.Create(new { items = new[] { new { sku = "tea", quantity = 1, unitPrice = 4.00m } } }));
         var spans = await fixture.Telemetry.WaitForTraceAsync(traceId, spans =>
-            spans.Any(span => span.Service == "payments" && span.Kind == TraceSpanKind.Server) && spans.Any(span => span.Name == "orders.record_payment"));
+            spans.Any(span => span.Service == "payments" && span.Kind == TraceSpanKind.Server)
+            && spans.Any(span => span.Service == "api" && span.Kind == TraceSpanKind.Server && span["url.path"] == "/api/orders"));
         var path = CriticalPath.Compute(spans);
 
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
@@ -110,7 +111,8 @@ public sealed class ScenarioTests(OrdersAppFixture fixture)
         using var created = await SendAsync(api, "/api/orders?payment=Synchronous", tenant, traceId, HttpMethod.Post,
             JsonContent.Create(new { items = new[] { new { sku = "tea", quantity = 1, unitPrice = 4.00m } } }));
         var orderId = (await created.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("id").GetString();
-        var spans = await fixture.Telemetry.WaitForTraceAsync(traceId, spans => spans.Any(span => span.Name == "payments.webhook"));
+        var spans = await fixture.Telemetry.WaitForTraceAsync(traceId, spans =>
+            spans.Any(span => span.Name == "payments.webhook") && spans.Any(span => span.Service == "payments" && span.Kind == TraceSpanKind.Client));
 
         var webhook = Assert.Single(spans, span => span.Name == "payments.webhook");
         Assert.Equal(orderId, webhook["order.id"]);
