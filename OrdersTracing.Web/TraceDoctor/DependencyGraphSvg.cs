@@ -43,7 +43,7 @@ public static class DependencyGraphSvg
             var (from, to) = (positions[edge.Caller], positions[edge.Callee]);
             var (x1, y1) = (from.X + NodeWidth, from.Y + NodeHeight / 2);
             var (x2, y2) = to.X > from.X ? (to.X, to.Y + NodeHeight / 2) : (to.X + NodeWidth / 2, to.Y + (to.Y > from.Y ? 0 : NodeHeight));
-            var label = edge.Errors > 0 ? $"{edge.Calls} calls · {edge.Errors} errors" : $"{edge.Calls} calls";
+            var label = edge.Errors > 0 ? $"{Count(edge.Calls, "call")} · {Count(edge.Errors, "error")}" : Count(edge.Calls, "call");
             svg.Append(CultureInfo.InvariantCulture,
                 $"""<g class="edge{(edge.Errors > 0 ? " failing" : "")}" data-edge="{Escape(edge.Caller)}→{Escape(edge.Callee)}" data-calls="{edge.Calls}" data-errors="{edge.Errors}">""");
             svg.Append(CultureInfo.InvariantCulture, $"""<line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" marker-end="url(#arrow)"/>""");
@@ -86,6 +86,8 @@ public static class DependencyGraphSvg
 
         return depths;
     }
+
+    private static string Count(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
 
     private static string Shorten(string name) => name.Length <= 22 ? name : name[..21] + "…";
 
