@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authentication.Cookies;
 using OrdersTracing.Web.Orders;
 using OrdersTracing.Web.Telemetry;
+using OrdersTracing.Web.TraceDoctor;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -14,6 +15,7 @@ builder.Services.AddRazorPages(options => options.Conventions.AuthorizeFolder("/
 builder.Services.AddHttpClient<OrdersApiClient>(http => http.BaseAddress = new Uri("https+http://api"));
 builder.Services.Configure<TraceLinksOptions>(builder.Configuration.GetSection(TraceLinksOptions.SectionName));
 builder.Services.AddSingleton<TraceLinks>();
+builder.Services.AddHttpClient<TraceStore>();
 
 var app = builder.Build();
 

@@ -8,9 +8,16 @@ namespace OrdersTracing.Tests.EndToEnd;
 /// <summary>Calls the Api the way Web does: as a tenant and user, with the identity headers.</summary>
 public static class ApiCalls
 {
-    public static async Task<HttpResponseMessage> SendAsync(HttpClient api, HttpMethod method, string path, string? tenant, string? user, HttpContent? content = null)
+    /// <param name="traceId">Makes the call part of this trace, as a caller's <c>traceparent</c> does, so a test knows which trace to read back.</param>
+    public static async Task<HttpResponseMessage> SendAsync(
+        HttpClient api, HttpMethod method, string path, string? tenant, string? user, HttpContent? content = null, string? traceId = null)
     {
         using var request = new HttpRequestMessage(method, path) { Content = content };
+        if (traceId is not null)
+        {
+            request.Headers.Add("traceparent", $"00-{traceId}-{TestIds.NewSpanId()}-01");
+        }
+
         if (tenant is not null)
         {
             request.Headers.Add(CallerHeaders.TenantId, tenant);

@@ -158,15 +158,9 @@ public sealed class ScenarioTests(OrdersAppFixture fixture)
         return tenant;
     }
 
-    private static async Task<HttpResponseMessage> SendAsync(
-        HttpClient api, string path, string tenant, string traceId, HttpMethod? method = null, HttpContent? content = null)
-    {
-        using var request = new HttpRequestMessage(method ?? HttpMethod.Get, path) { Content = content };
-        request.Headers.Add(ServiceDefaults.Identity.CallerHeaders.TenantId, tenant);
-        request.Headers.Add(ServiceDefaults.Identity.CallerHeaders.UserId, TestIds.User());
-        request.Headers.Add("traceparent", $"00-{traceId}-{TestIds.NewSpanId()}-01");
-        return await api.SendAsync(request, TestContext.Current.CancellationToken);
-    }
+    private static Task<HttpResponseMessage> SendAsync(
+        HttpClient api, string path, string tenant, string traceId, HttpMethod? method = null, HttpContent? content = null) =>
+        ApiCalls.SendAsync(api, method ?? HttpMethod.Get, path, tenant, TestIds.User(), content, traceId);
 
     private static async Task<int> CountItemsOfEachOrderAsync(HttpResponseMessage response)
     {

@@ -10,6 +10,9 @@ public sealed class TraceLinksOptions
 
     public Uri? DashboardUrl { get; set; }
 
+    /// <summary>The key of the dashboard's telemetry API; the AppHost passes it in run mode only.</summary>
+    public string? DashboardApiKey { get; set; }
+
     public Uri? JaegerUrl { get; set; }
 }
 
@@ -20,6 +23,9 @@ public sealed class TraceLinks(IOptions<TraceLinksOptions> options)
 
     public Uri? Dashboard(string traceId) =>
         options.Value.DashboardUrl is { } dashboard ? new Uri(dashboard, $"/traces/detail/{traceId}") : null;
+
+    /// <summary>This application's own trace doctor, which explains the trace rather than only showing it.</summary>
+    public static string Doctor(string traceId) => $"/traces/{traceId}";
 
     public Uri? Jaeger(string traceId) =>
         options.Value.JaegerUrl is { } jaeger ? new Uri(jaeger, $"/trace/{traceId}") : null;
