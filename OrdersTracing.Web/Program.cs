@@ -10,7 +10,8 @@ builder.AddServiceDefaults();
 builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
     .AddCookie(options => options.LoginPath = "/signin");
 builder.Services.AddAuthorization();
-builder.Services.AddRazorPages(options => options.Conventions.AuthorizeFolder("/Orders"));
+// Traces hold every tenant's data: the trace doctor is for signed-in people only, like the orders.
+builder.Services.AddRazorPages(options => options.Conventions.AuthorizeFolder("/Orders").AuthorizeFolder("/Traces"));
 
 builder.Services.AddHttpClient<OrdersApiClient>(http => http.BaseAddress = new Uri("https+http://api"));
 builder.Services.Configure<TraceLinksOptions>(builder.Configuration.GetSection(TraceLinksOptions.SectionName));

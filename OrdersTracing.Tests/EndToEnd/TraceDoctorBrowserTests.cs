@@ -32,8 +32,13 @@ public sealed class TraceDoctorBrowserTests(OrdersAppFixture fixture)
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Args = ChromiumArguments });
         var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1440, Height = 900 } });
+        var web = fixture.App.GetEndpoint("web", "http");
+        await page.GotoAsync(new Uri(web, "/signin").ToString());
+        await page.FillAsync("#TenantId", TestIds.Tenant());
+        await page.FillAsync("#UserId", TestIds.User());
+        await page.ClickAsync("button[type=submit]");
 
-        var response = await page.GotoAsync(new Uri(fixture.App.GetEndpoint("web", "http"), $"/traces/{traceId}").ToString());
+        var response = await page.GotoAsync(new Uri(web, $"/traces/{traceId}").ToString());
         Directory.CreateDirectory(Path.GetDirectoryName(Screenshot)!);
         await page.ScreenshotAsync(new() { Path = Screenshot, FullPage = true });
 
@@ -50,6 +55,7 @@ public sealed class TraceDoctorBrowserTests(OrdersAppFixture fixture)
     public async Task The_trace_doctor_says_so_when_it_has_no_such_trace()
     {
         using var web = fixture.CreateWebSession();
+        await web.SignInAsync(TestIds.Tenant(), TestIds.User());
         var traceId = TestIds.NewTraceId();
 
         var page = await web.GetAsync($"/traces/{traceId}");
