@@ -13,9 +13,9 @@ public static class Findings
         Describe(CriticalPath.Compute(trace), QueryFindings.Find(trace));
 
     /// <summary>
-    /// One sentence when a single span holds at least half of the root's duration on the critical path and it is
-    /// a span of another service or a client call to an HTTP or external dependency (database time is reported
-    /// as query findings instead); one per N+1 group, per detector mark and per slow query.
+    /// One sentence when a call to another service or an external dependency holds at least half of the root's
+    /// duration on the critical path, counting everything under the call (the callee's own spans too); database
+    /// time is reported as query findings instead. One per N+1 group, per detector mark and per slow query.
     /// </summary>
     public static IReadOnlyList<string> Describe(CriticalPathResult criticalPath, QueryReport queries)
     {
@@ -26,7 +26,7 @@ public static class Findings
 
         if (DominantDependency(criticalPath) is { } dominant)
         {
-            sentences.Add($"{DependencyName(dominant.Span)}: {Percent(dominant.ShareOfRoot)} % of the request; move it to the background");
+            sentences.Add($"{dominant.Name}: {Percent(dominant.Share)} % of the request; move it to the background");
         }
 
         sentences.AddRange(queries.NPlusOne.Select(group =>
@@ -45,11 +45,48 @@ public static class Findings
         return sentences;
     }
 
-    private static SpanTiming? DominantDependency(CriticalPathResult criticalPath) =>
-        criticalPath.Spans
-            .Where(timing => timing.ShareOfRoot >= DominantShare && timing.Span.SpanId != criticalPath.Root.SpanId)
-            .FirstOrDefault(timing => !timing.Span.IsDatabase()
-                && (timing.Span.Service != criticalPath.Root.Service || IsExternalCall(timing.Span)));
+    private static (string Name, double Share)? DominantDependency(CriticalPathResult criticalPath)
+    {
+        var rootDuration = criticalPath.Root.Duration.TotalMilliseconds;
+        if (rootDuration <= 0)
+        {
+            return null;
+        }
+
+        var children = criticalPath.Spans.ToLookup(timing => timing.Span.ParentSpanId);
+        var parents = criticalPath.Spans.ToDictionary(timing => timing.Span.SpanId, timing => timing.Span.ParentSpanId);
+
+        // The deepest call that dominates is the one to act on: the front end's call to the Api holds the whole
+        // request too, but it is the payment provider under it that waits.
+        return criticalPath.Spans
+            .Where(timing => timing.Span.SpanId != criticalPath.Root.SpanId && !timing.Span.IsDatabase()
+                && (IsExternalCall(timing.Span) || (timing.Span.Service != criticalPath.Root.Service && timing.Span.Kind != TraceSpanKind.Client)))
+            .Select(call => (Call: call, Share: OnCriticalPath(call, children).TotalMilliseconds / rootDuration))
+            .Where(call => call.Share >= DominantShare)
+            .OrderByDescending(call => Depth(call.Call.Span, parents))
+            .Select(call => ((string Name, double Share)?)(CalleeName(call.Call.Span, children), call.Share))
+            .FirstOrDefault();
+    }
+
+    private static int Depth(TraceSpan span, Dictionary<string, string?> parents)
+    {
+        var depth = 0;
+        for (var parent = span.ParentSpanId; parent is not null && parents.TryGetValue(parent, out var next); parent = next)
+        {
+            depth++;
+        }
+
+        return depth;
+    }
+
+    /// <summary>A call's time on the critical path, with everything it waited for.</summary>
+    private static TimeSpan OnCriticalPath(SpanTiming call, ILookup<string?, SpanTiming> children) =>
+        call.OnCriticalPath + children[call.Span.SpanId].Aggregate(TimeSpan.Zero, (sum, child) => sum + OnCriticalPath(child, children));
+
+    /// <summary>The service that answered a call where it is traced (its server span), else the address called.</summary>
+    private static string CalleeName(TraceSpan call, ILookup<string?, SpanTiming> children) =>
+        children[call.SpanId].Select(child => child.Span).FirstOrDefault(child => child.Kind == TraceSpanKind.Server && child.Service != call.Service)?.Service
+        ?? DependencyName(call);
 
     private static bool IsExternalCall(TraceSpan span) =>
         span.Kind == TraceSpanKind.Client && (span.IsHttp() || span[SpanAttributes.ServerAddress] is not null);
