@@ -32,7 +32,7 @@ public sealed class TraceDoctorBrowserTests(OrdersAppFixture fixture) : IAsyncDi
     {
         var traceId = await ListingTraceAsync("Naive");
 
-        var page = await OpenTraceDoctorAsync(traceId, "trace-doctor.png");
+        var page = await OpenTraceDoctorAsync(traceId, "trace-doctor-naive-listing.png");
 
         await Assertions.Expect(page.Locator("[data-critical-path] li").First).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("[data-waterfall] [data-on-critical-path='true'] [data-critical-section]").First).ToBeVisibleAsync();
