@@ -41,8 +41,17 @@ public sealed class Order
         };
     }
 
+    /// <summary>
+    /// What the provider said. A paid order stays paid: a timed-out attempt may have charged the card, and the
+    /// provider's answer (or webhook) saying so wins over any later failure.
+    /// </summary>
     public void RecordPayment(PaymentResult payment)
     {
+        if (PaymentStatus == PaymentStatus.Paid)
+        {
+            return;
+        }
+
         PaymentStatus = payment.Succeeded ? PaymentStatus.Paid : PaymentStatus.PaymentFailed;
         PaymentId = payment.PaymentId;
         PaymentError = payment.Error;

@@ -14,6 +14,7 @@ namespace OrdersTracing.Api.Orders;
 public static class OrdersApi
 {
     public const int MaxPageSize = 100;
+    public const int MaxPage = 1_000_000;
 
     public static RouteGroupBuilder MapOrdersApi(this IEndpointRouteBuilder app)
     {
@@ -95,7 +96,7 @@ public static class OrdersApi
         int page = 1,
         int pageSize = 20)
     {
-        if (page < 1 || pageSize is < 1 or > MaxPageSize)
+        if (!IsValidPage(page, pageSize))
         {
             return InvalidPage();
         }
@@ -128,7 +129,7 @@ public static class OrdersApi
         int pageSize = 20,
         ItemLoading? loading = null)
     {
-        if (page < 1 || pageSize is < 1 or > MaxPageSize)
+        if (!IsValidPage(page, pageSize))
         {
             return InvalidPage();
         }
@@ -191,10 +192,14 @@ public static class OrdersApi
 
     private static Created<OrderResponse> Created(Order order) => TypedResults.Created($"/api/orders/{order.Id}", OrderResponse.From(order));
 
+    // Past this page the offset would overflow: no tenant has that many orders.
+    private static bool IsValidPage(int page, int pageSize) =>
+        page is >= 1 and <= MaxPage && pageSize is >= 1 and <= MaxPageSize;
+
     private static ValidationProblem InvalidPage() => TypedResults.ValidationProblem(
         new Dictionary<string, string[]>
         {
-            ["page"] = ["Pages start at 1."],
+            ["page"] = [$"Pages run from 1 to {MaxPage}."],
             ["pageSize"] = [$"A page holds 1 to {MaxPageSize} orders."],
         },
         title: "The page is not valid.");

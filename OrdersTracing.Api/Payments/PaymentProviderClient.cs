@@ -58,7 +58,7 @@ public sealed class PaymentProviderClient(HttpClient http, ILogger<PaymentProvid
                 Amount: decimal.ToInt64(order.Total * 100),
                 Currency: order.Currency,
                 PaymentMethod: paymentMethod,
-                Metadata: new Dictionary<string, string> { ["order_id"] = order.Id.ToString() })),
+                Metadata: new Dictionary<string, string> { ["order_id"] = order.Id.ToString(), ["tenant_id"] = order.TenantId })),
         };
 
         // One key per order: a retried request can never charge the customer twice.

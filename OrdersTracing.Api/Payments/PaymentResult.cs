@@ -14,6 +14,9 @@ public enum PaymentFailure
     /// <summary>The provider answered and said no (a declined card): the customer can act on it.</summary>
     Declined,
 
-    /// <summary>The provider failed, timed out or could not be reached: nobody was charged, try again later.</summary>
+    /// <summary>
+    /// The provider failed, timed out or could not be reached. A timed-out attempt may still have charged: retry with
+    /// the same idempotency key, which makes the provider return the first charge instead of making another.
+    /// </summary>
     Unavailable,
 }

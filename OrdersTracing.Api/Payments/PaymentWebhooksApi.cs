@@ -33,7 +33,7 @@ public static class PaymentWebhooksApi
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The webhook signature is not valid.");
         }
 
-        if (!TryRead(body, out var type, out var paymentId, out var orderId))
+        if (!TryRead(body, out var type, out var paymentId, out var orderId, out var tenantId))
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The webhook event could not be read.");
         }
@@ -45,8 +45,9 @@ public static class PaymentWebhooksApi
             return TypedResults.Ok();
         }
 
-        var order = await db.Orders.SingleOrDefaultAsync(order => order.Id == orderId, cancellationToken);
-        if (order is { PaymentStatus: PaymentStatus.Pending })
+        var order = await db.Orders.SingleOrDefaultAsync(order => order.Id == orderId && order.TenantId == tenantId, cancellationToken);
+        // The provider charged: that is the truth, even over a failure recorded after an attempt timed out.
+        if (order is { PaymentStatus: not PaymentStatus.Paid })
         {
             await OrdersApi.RecordPaymentAsync(db, order, PaymentResult.Paid(paymentId), cancellationToken);
         }
@@ -55,9 +56,9 @@ public static class PaymentWebhooksApi
         return TypedResults.Ok();
     }
 
-    private static bool TryRead(string body, out string type, out string paymentId, out Guid orderId)
+    private static bool TryRead(string body, out string type, out string paymentId, out Guid orderId, out string tenantId)
     {
-        (type, paymentId, orderId) = ("", "", Guid.Empty);
+        (type, paymentId, orderId, tenantId) = ("", "", Guid.Empty, "");
         try
         {
             using var document = JsonDocument.Parse(body);
@@ -65,8 +66,11 @@ public static class PaymentWebhooksApi
             var intent = root.GetProperty("data").GetProperty("object");
             type = root.GetProperty("type").GetString() ?? "";
             paymentId = intent.GetProperty("id").GetString() ?? "";
+            var metadata = intent.GetProperty("metadata");
+            tenantId = metadata.GetProperty("tenant_id").GetString() ?? "";
             return paymentId.Length > 0
-                && intent.GetProperty("metadata").GetProperty("order_id").GetString() is { } order
+                && tenantId.Length > 0
+                && metadata.GetProperty("order_id").GetString() is { } order
                 && Guid.TryParse(order, out orderId);
         }
         catch (Exception exception) when (exception is JsonException or KeyNotFoundException or InvalidOperationException)

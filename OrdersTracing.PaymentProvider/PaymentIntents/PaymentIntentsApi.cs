@@ -42,6 +42,14 @@ public static class PaymentIntentsApi
             return StripeError(StatusCodes.Status400BadRequest, "invalid_request_error", "parameter_invalid", "Amount must be positive and currency set.");
         }
 
+        // A key seen before replays the first answer, before anything else can fail: a retry never charges twice.
+        var key = httpRequest.Headers["Idempotency-Key"].ToString();
+        if (!string.IsNullOrEmpty(key) && Intents.TryGetValue(key, out var replayed))
+        {
+            Activity.Current?.SetTag(TelemetryTags.PaymentId, replayed.Id);
+            return TypedResults.Ok(replayed);
+        }
+
         if (Random.Shared.NextDouble() < settings.FailureRate)
         {
             Activity.Current?.SetStatus(ActivityStatusCode.Error, "Simulated provider failure");
@@ -53,20 +61,23 @@ public static class PaymentIntentsApi
             return StripeError(StatusCodes.Status402PaymentRequired, "card_error", "card_declined", "Your card was declined.");
         }
 
-        var key = httpRequest.Headers["Idempotency-Key"].ToString();
-        var replayed = !string.IsNullOrEmpty(key) && Intents.ContainsKey(key);
-        var intent = string.IsNullOrEmpty(key) ? NewIntent(request) : Intents.GetOrAdd(key, _ => Remember(key, NewIntent(request)));
+        var intent = NewIntent(request);
+        if (!string.IsNullOrEmpty(key) && !TryRemember(key, intent))
+        {
+            // A concurrent request with the same key won: answer what it charged.
+            intent = Intents[key];
+            Activity.Current?.SetTag(TelemetryTags.PaymentId, intent.Id);
+            return TypedResults.Ok(intent);
+        }
 
         Activity.Current?.SetTag(TelemetryTags.PaymentId, intent.Id);
-        if (!replayed)
+
+        // After the answer, as Stripe does; once per payment intent.
+        httpRequest.HttpContext.Response.OnCompleted(() =>
         {
-            // After the answer, as Stripe does; the event is sent once per payment intent.
-            httpRequest.HttpContext.Response.OnCompleted(() =>
-            {
-                _ = webhooks.SendSucceededAsync(intent, request.Metadata);
-                return Task.CompletedTask;
-            });
-        }
+            _ = webhooks.SendSucceededAsync(intent, request.Metadata);
+            return Task.CompletedTask;
+        });
 
         return TypedResults.Ok(intent);
     }
@@ -74,15 +85,20 @@ public static class PaymentIntentsApi
     private static PaymentIntent NewIntent(PaymentIntentRequest request) =>
         new($"pi_{Guid.NewGuid():N}", "payment_intent", request.Amount, request.Currency!, "succeeded");
 
-    private static PaymentIntent Remember(string key, PaymentIntent intent)
+    private static bool TryRemember(string key, PaymentIntent intent)
     {
+        if (!Intents.TryAdd(key, intent))
+        {
+            return false;
+        }
+
         IntentOrder.Enqueue(key);
         while (IntentOrder.Count > MaxRememberedKeys && IntentOrder.TryDequeue(out var oldest))
         {
             Intents.TryRemove(oldest, out _);
         }
 
-        return intent;
+        return true;
     }
 
     private static JsonHttpResult<StripeErrorBody> StripeError(int status, string type, string code, string message) =>

@@ -41,8 +41,9 @@ public sealed class WebhookSender(HttpClient http, IOptionsMonitor<PaymentProvid
                 logger.LogWarning("The webhook for {PaymentIntent} was answered {Status}.", intent.Id, (int)response.StatusCode);
             }
         }
-        catch (HttpRequestException exception)
+        catch (Exception exception) when (exception is not OutOfMemoryException)
         {
+            // Sent after the answer, on no request's behalf: nothing else would ever see this failure.
             logger.LogWarning(exception, "The webhook for {PaymentIntent} could not be delivered.", intent.Id);
         }
     }

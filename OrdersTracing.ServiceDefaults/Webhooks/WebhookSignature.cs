@@ -34,7 +34,7 @@ public static class WebhookSignature
             .ToLookup(pair => pair[0], pair => pair[1]);
         var timestamp = parts["t"].FirstOrDefault();
         if (!long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
-            || (now - DateTimeOffset.FromUnixTimeSeconds(seconds)).Duration() > Tolerance)
+            || Math.Abs(now.ToUnixTimeSeconds() - seconds) > Tolerance.TotalSeconds)
         {
             return false;
         }

@@ -65,6 +65,7 @@ public sealed class ApiInputTests(OrdersAppFixture fixture)
     [InlineData("?page=0")]
     [InlineData("?pageSize=1000")]
     [InlineData("?page=abc")]
+    [InlineData("?page=2147483647")]
     public async Task An_impossible_page_gets_a_400_problem(string query)
     {
         using var api = fixture.CreateApiClient();

@@ -54,6 +54,8 @@ public sealed class PaymentOutboxWorker(
 
         return await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
         {
+            // A retried round must read the rows afresh, not the changes of the round that failed.
+            db.ChangeTracker.Clear();
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
 
             List<PaymentRequest> due;
@@ -89,13 +91,22 @@ public sealed class PaymentOutboxWorker(
         activity?.SetTag(TelemetryTags.PaymentAttempt, request.Attempts + 1);
 
         var order = await db.Orders.SingleAsync(order => order.Id == request.OrderId && order.TenantId == request.TenantId, cancellationToken);
+        if (order.PaymentStatus != PaymentStatus.Pending)
+        {
+            // Settled meanwhile, by the provider's webhook after an attempt that timed out.
+            request.ProcessedAt = clock.GetUtcNow();
+            activity?.SetTag(TelemetryTags.PaymentStatus, order.PaymentStatus.ToString());
+            await db.SaveChangesAsync(cancellationToken);
+            return;
+        }
+
         var result = await payments.CreatePaymentIntentAsync(order, request.PaymentMethod, cancellationToken);
 
         request.Attempts++;
         request.LastError = result.Error;
         if (result.Failure == PaymentFailure.Unavailable && request.Attempts < settings.MaxAttempts)
         {
-            // Nobody was charged: leave the row for a later round.
+            // Leave the row for a later round; the idempotency key makes the retry safe if this attempt did charge.
             activity?.SetTag(TelemetryTags.PaymentStatus, "retry_later");
             await db.SaveChangesAsync(cancellationToken);
             return;

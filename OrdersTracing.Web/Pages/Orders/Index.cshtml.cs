@@ -17,5 +17,9 @@ public sealed class IndexModel(OrdersApiClient orders) : PageModel
     {
         var result = await orders.ListOrdersAsync(User, Math.Max(1, PageNumber), cancellationToken);
         (Orders, Problem) = (result.Value, result.Problem);
+        if (Problem is not null)
+        {
+            Response.StatusCode = Problem.Status ?? StatusCodes.Status502BadGateway;
+        }
     }
 }
