@@ -1,5 +1,4 @@
 using System.Net;
-
 using OrdersTracing.TraceAnalysis;
 
 namespace OrdersTracing.Tests.EndToEnd;
