@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics;
 
 namespace OrdersTracing.AppHost.OpenTelemetryCollector;
 
@@ -26,11 +27,11 @@ public sealed class TelemetryPipelineParameters
     {
         var runsLocally = builder.ExecutionContext.IsRunMode;
         DeploymentEnvironment = AddWithDefault(builder, DeploymentEnvironmentName, runsLocally ? "development" : "production");
-        HeadSamplingRatio = AddWithDefault(builder, HeadSamplingRatioName, ReadRatio(builder, HeadSamplingRatioName, 1.0).ToString(CultureInfo.InvariantCulture));
+        HeadSamplingRatio = AddWithDefault(builder, HeadSamplingRatioName, 1.0, minimum: 0.0, maximum: 1.0);
         LatencyThresholdMs = AddWithDefault(builder, LatencyThresholdName, DefaultLatencyThresholdMs, minimum: 1, maximum: 600_000);
         SamplingPercentage = AddWithDefault(builder, SamplingPercentageName, DefaultSamplingPercentage, minimum: 0, maximum: 100);
         DecisionWait = AddWithDefault(builder, DecisionWaitName, DefaultDecisionWait);
-        CollectorReplicas = ReadInteger(builder, CollectorReplicasName, 1, minimum: 1, maximum: 16);
+        CollectorReplicas = Read(builder, CollectorReplicasName, 1, minimum: 1, maximum: 16);
 
         // Datadog is optional: its exporter exists only where its key does, and the key is a secret, never a file.
         if (!string.IsNullOrEmpty(builder.Configuration[$"Parameters:{DatadogApiKeyName}"]))
@@ -66,11 +67,14 @@ public sealed class TelemetryPipelineParameters
     private static IResourceBuilder<ParameterResource> AddWithDefault(IDistributedApplicationBuilder builder, string name, string defaultValue) =>
         builder.AddParameter(name, builder.Configuration[$"Parameters:{name}"] is { Length: > 0 } configured ? configured : defaultValue, publishValueAsDefault: true);
 
-    private static IResourceBuilder<ParameterResource> AddWithDefault(
-        IDistributedApplicationBuilder builder, string name, int defaultValue, int minimum, int maximum) =>
-        builder.AddParameter(name, ReadInteger(builder, name, defaultValue, minimum, maximum).ToString(CultureInfo.InvariantCulture), publishValueAsDefault: true);
+    private static IResourceBuilder<ParameterResource> AddWithDefault<T>(
+        IDistributedApplicationBuilder builder, string name, T defaultValue, T minimum, T maximum)
+        where T : INumber<T> =>
+        builder.AddParameter(name, Read(builder, name, defaultValue, minimum, maximum).ToString(null, CultureInfo.InvariantCulture), publishValueAsDefault: true);
 
-    private static double ReadRatio(IDistributedApplicationBuilder builder, string name, double defaultValue)
+    /// <summary>The configured number, checked at start-up so that a typo stops the AppHost with a message naming it.</summary>
+    private static T Read<T>(IDistributedApplicationBuilder builder, string name, T defaultValue, T minimum, T maximum)
+        where T : INumber<T>
     {
         var configured = builder.Configuration[$"Parameters:{name}"];
         if (string.IsNullOrEmpty(configured))
@@ -78,21 +82,12 @@ public sealed class TelemetryPipelineParameters
             return defaultValue;
         }
 
-        return double.TryParse(configured, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value is >= 0 and <= 1
+        // One half is a whole number (0) only for types whose division truncates: the integers.
+        var whole = T.IsInteger(T.One / (T.One + T.One));
+        var style = whole ? NumberStyles.Integer : NumberStyles.Float;
+        return T.TryParse(configured, style, CultureInfo.InvariantCulture, out var value) && value >= minimum && value <= maximum
             ? value
-            : throw new DistributedApplicationException($"Parameters:{name} is '{configured}'; it must be a number from 0 to 1.");
-    }
-
-    private static int ReadInteger(IDistributedApplicationBuilder builder, string name, int defaultValue, int minimum, int maximum)
-    {
-        var configured = builder.Configuration[$"Parameters:{name}"];
-        if (string.IsNullOrEmpty(configured))
-        {
-            return defaultValue;
-        }
-
-        return int.TryParse(configured, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= minimum && value <= maximum
-            ? value
-            : throw new DistributedApplicationException($"Parameters:{name} is '{configured}'; it must be a whole number from {minimum} to {maximum}.");
+            : throw new DistributedApplicationException(
+                $"Parameters:{name} is '{configured}'; it must be {(whole ? "a whole number" : "a number")} from {minimum} to {maximum}.");
     }
 }

@@ -46,14 +46,14 @@ public sealed class TailSamplingPipelineTests
         for (var i = 0; i < FastTraces; i++)
         {
             var traceId = TestIds.NewTraceId();
-            using var listing = await SendWithTraceAsync(api, HttpMethod.Get, "/api/orders", tenant, traceId);
+            using var listing = await ApiCalls.SendAsync(api, HttpMethod.Get, "/api/orders", tenant, "pipeline-test", traceId: traceId);
             Assert.Equal(HttpStatusCode.OK, listing.StatusCode);
             fast.Add(traceId);
         }
 
         var errorTrace = TestIds.NewTraceId();
-        using (var declined = await SendWithTraceAsync(api, HttpMethod.Post, "/api/orders", tenant, errorTrace,
-            JsonContent.Create(new { items = new[] { new { sku = "tea", quantity = 1, unitPrice = 4.00m } }, paymentMethod = "pm_card_chargeDeclined" })))
+        using (var declined = await ApiCalls.SendAsync(api, HttpMethod.Post, "/api/orders", tenant, "pipeline-test",
+            JsonContent.Create(new { items = new[] { new { sku = "tea", quantity = 1, unitPrice = 4.00m } }, paymentMethod = "pm_card_chargeDeclined" }), errorTrace))
         {
             Assert.Equal(HttpStatusCode.PaymentRequired, declined.StatusCode);
         }
@@ -64,16 +64,6 @@ public sealed class TailSamplingPipelineTests
         await WaitUntilInJaegerAsync(jaeger, slowTrace);
         var kept = await CountSettledAsync(jaeger, fast);
         Assert.InRange(kept, FastTraces * 5 / 100, FastTraces * 20 / 100);
-    }
-
-    private static async Task<HttpResponseMessage> SendWithTraceAsync(
-        HttpClient api, HttpMethod method, string path, string tenant, string traceId, HttpContent? content = null)
-    {
-        using var request = new HttpRequestMessage(method, path) { Content = content };
-        request.Headers.Add(ServiceDefaults.Identity.CallerHeaders.TenantId, tenant);
-        request.Headers.Add(ServiceDefaults.Identity.CallerHeaders.UserId, "pipeline-test");
-        request.Headers.Add("traceparent", $"00-{traceId}-{TestIds.NewSpanId()}-01");
-        return await api.SendAsync(request, TestContext.Current.CancellationToken);
     }
 
     /// <summary>A trace longer than the latency threshold: this test's own root span, kept open around a fast request.</summary>
