@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using OrdersTracing.ServiceDefaults.Telemetry;
 
 namespace OrdersTracing.Api.Orders;
 
@@ -9,10 +8,7 @@ public static class OrdersDatabaseExtensions
     public static IHostApplicationBuilder AddOrdersDatabase(this IHostApplicationBuilder builder)
     {
         builder.AddNpgsqlDbContext<OrdersDbContext>(OrdersDbContext.ConnectionName, configureDbContextOptions: options => options
-            .UseSnakeCaseNamingConvention()
-            .UseNpgsql(npgsql => npgsql.ConfigureDataSource(dataSource => dataSource.ConfigureTracing(tracing => tracing
-                // Npgsql 10 writes db.system.name only; the Collector's servicegraph connector and older backends key on db.system.
-                .ConfigureCommandEnrichmentCallback((activity, _) => activity.SetTag(TelemetryTags.DbSystem, "postgresql"))))));
+            .UseSnakeCaseNamingConvention());
 
         return builder;
     }

@@ -57,6 +57,7 @@ public static class TelemetrySetup
                 .AddSource(NpgsqlActivitySource)
                 .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = context => !IsHealthProbe(context.Request.Path))
                 .AddHttpClientInstrumentation()
+                .AddProcessor<DatabaseSystemProcessor>()
                 .AddQueryDetection()
                 .ConfigureSampler((services, standardSampler) => ChooseSampler(services, standardSampler)));
 

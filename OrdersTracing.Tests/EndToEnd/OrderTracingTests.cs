@@ -49,18 +49,18 @@ public sealed class OrderTracingTests(OrdersAppFixture fixture)
         Assert.StartsWith("pi_", payment["payment.id"]);
         Assert.Equal(payment["payment.id"], paymentServer["payment.id"]);
 
-        Assert.All(database, span =>
+        // Every database span names the system under both names, the connection opens Npgsql traces too.
+        Assert.All(database, span => Assert.Equal(("postgresql", "postgresql"), (span["db.system"], span["db.system.name"])));
+        var statements = database.Select(span => span["db.query.text"]).OfType<string>().ToList();
+        Assert.All(statements, statement =>
         {
-            Assert.Equal("postgresql", span["db.system"]);
-            Assert.Equal("postgresql", span["db.system.name"]);
-            var statement = span["db.query.text"]!;
             Assert.DoesNotContain(tenant, statement);
             Assert.DoesNotContain(user, statement);
             Assert.DoesNotContain(orderId, statement);
             Assert.DoesNotContain("coffee-beans", statement);
         });
-        Assert.Contains(database, span => span["db.query.text"]!.StartsWith("INSERT INTO orders", StringComparison.Ordinal));
-        Assert.Contains(database, span => span["db.query.text"]!.StartsWith("UPDATE orders", StringComparison.Ordinal));
+        Assert.Contains(statements, statement => statement.StartsWith("INSERT INTO orders", StringComparison.Ordinal));
+        Assert.Contains(statements, statement => statement.StartsWith("UPDATE orders", StringComparison.Ordinal));
 
         Assert.All(spans, span =>
         {

@@ -70,6 +70,23 @@ public sealed class QueryDetectionNPlusOneTests
     }
 
     [Fact]
+    public async Task A_connection_open_between_the_repeated_queries_does_not_break_the_run()
+    {
+        await using var telemetry = await StartAsync();
+
+        var root = Request(telemetry, timeline =>
+        {
+            timeline.Connect(30);
+            timeline.Query(OrdersQuery, 5);
+            RepeatItemsQuery(timeline, 3, 20);
+            timeline.Connect(30);
+            RepeatItemsQuery(timeline, 2, 20);
+        });
+
+        Assert.Equal(5, root.GetTagItem(TelemetryTags.NPlusOneCount));
+    }
+
+    [Fact]
     public async Task Different_statements_are_not_an_N_plus_one()
     {
         await using var telemetry = await StartAsync();

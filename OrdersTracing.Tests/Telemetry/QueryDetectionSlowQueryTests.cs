@@ -47,6 +47,20 @@ public sealed class QueryDetectionSlowQueryTests
     }
 
     [Fact]
+    public async Task A_slow_connection_open_is_no_slow_query()
+    {
+        await using var telemetry = await StartAsync();
+        var timeline = new QueryTimeline(telemetry.Source);
+
+        var root = timeline.Start("GET /orders", ActivityKind.Server);
+        var connect = timeline.Connect(900);
+        timeline.End(root);
+
+        Assert.Null(connect.GetTagItem(TelemetryTags.DbSlowQuery));
+        Assert.Null(root.GetTagItem(TelemetryTags.SlowQueryDetected));
+    }
+
+    [Fact]
     public async Task A_100_ms_query_is_not_marked()
     {
         await using var telemetry = await StartAsync();

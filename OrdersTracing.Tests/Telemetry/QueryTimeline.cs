@@ -29,6 +29,16 @@ internal sealed class QueryTimeline(ActivitySource source)
         return query;
     }
 
+    /// <summary>A physical connection open as Npgsql records it: a database span without a statement.</summary>
+    public Activity Connect(double milliseconds)
+    {
+        var connect = Start("CONNECT ordersdb", ActivityKind.Client);
+        connect.SetTag(TelemetryTags.DbSystemName, "postgresql");
+        Wait(milliseconds);
+        End(connect);
+        return connect;
+    }
+
     public void Wait(double milliseconds) => now += TimeSpan.FromMilliseconds(milliseconds);
 
     public void End(Activity span)

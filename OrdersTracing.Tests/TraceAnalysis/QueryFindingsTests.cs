@@ -84,6 +84,29 @@ public sealed class QueryFindingsTests
     }
 
     [Fact]
+    public void Connection_opens_are_neither_queries_of_a_group_nor_slow_queries()
+    {
+        var trace = new TraceBuilder();
+        var parent = trace.Span("orders.list", 0, 2000, service: "api");
+        trace.Connect(0, 900, parent);
+        trace.Query("SELECT id FROM orders WHERE customer_id = 7", 901, 10, parent);
+        for (var i = 0; i < 5; i++)
+        {
+            if (i == 2)
+            {
+                trace.Connect(915 + i * 20, 2, parent);
+            }
+
+            trace.Query($"SELECT * FROM order_items WHERE order_id = {100 + i}", 920 + i * 20, 15, parent);
+        }
+
+        var report = QueryFindings.Find(trace.Spans);
+
+        Assert.Equal(5, Assert.Single(report.NPlusOne).Count);
+        Assert.Empty(report.SlowQueries);
+    }
+
+    [Fact]
     public void The_slow_query_threshold_can_be_lowered()
     {
         var trace = new TraceBuilder();

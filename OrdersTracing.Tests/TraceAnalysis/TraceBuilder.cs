@@ -46,6 +46,10 @@ internal sealed class TraceBuilder
         Span("postgresql", startMs, durationMs, parent, kind: TraceSpanKind.Client,
             attributes: [("db.system.name", "postgresql"), ("db.query.text", statement)]);
 
+    /// <summary>A physical connection open as Npgsql records it: a database span without a statement.</summary>
+    public TraceSpan Connect(double startMs, double durationMs, TraceSpan parent) =>
+        Span("CONNECT ordersdb", startMs, durationMs, parent, kind: TraceSpanKind.Client, attributes: [("db.system.name", "postgresql")]);
+
     /// <summary>
     /// The order creation trace of the reference design: POST /orders 420 ms in web; auth.getSession 5 ms;
     /// POST /api/orders 400 ms in api with an insert 50 ms, the Stripe call 300 ms and an update 45 ms; cache.set

@@ -32,14 +32,14 @@ public static class QueryFindings
 
         return new QueryReport(
             [.. trace.SelectMany(parent => NPlusOneGroups(parent, tree.Children(parent), minimumRepetitions, minimumTotal))],
-            [.. trace.Where(span => span.IsDatabase() && span.Duration >= slow).Select(span => new SlowQuery(span, Shape(span)))],
+            [.. trace.Where(span => span.IsQuery() && span.Duration >= slow).Select(span => new SlowQuery(span, Shape(span)))],
             [.. tree.Roots.Select(DetectorMark).OfType<NPlusOneMark>()]);
     }
 
     private static IEnumerable<NPlusOneGroup> NPlusOneGroups(
         TraceSpan parent, IReadOnlyList<TraceSpan> children, int minimumRepetitions, TimeSpan minimumTotal)
     {
-        var queries = children.Where(span => span.IsDatabase()).Select(span => (Span: span, Shape: Shape(span))).ToList();
+        var queries = children.Where(span => span.IsQuery()).Select(span => (Span: span, Shape: Shape(span))).ToList();
         var runStart = 0;
         for (var i = 1; i <= queries.Count; i++)
         {

@@ -28,6 +28,9 @@ public static class SpanAttributes
 
     internal static bool IsDatabase(this TraceSpan span) => span.DatabaseSystem() is not null;
 
+    /// <summary>A database span that ran a statement; connection opens are database spans without one.</summary>
+    internal static bool IsQuery(this TraceSpan span) => span.IsDatabase() && span.QueryText() is not null;
+
     internal static bool IsHttp(this TraceSpan span) => span[HttpRequestMethod] is not null || span[HttpMethod] is not null;
 
     internal static bool HasServerError(this TraceSpan span) =>

@@ -93,6 +93,12 @@ public sealed class NPlusOneDetectionProcessor : BaseProcessor<Activity>
     private void End(Activity activity)
     {
         var isQuery = QueryDetectionTelemetry.IsDatabaseSpan(activity);
+        if (isQuery && QueryDetectionTelemetry.StatementOf(activity) is null)
+        {
+            // A connection open: its time belongs to the query that waited for it, it does not break a run.
+            return;
+        }
+
         if (!traces.TryGet(activity.TraceId, out var trace))
         {
             return;

@@ -19,6 +19,12 @@ public static partial class QueryDetectionTelemetry
     public static bool IsDatabaseSpan(Activity activity) =>
         activity.GetTagItem(TelemetryTags.DbSystemName) is not null || activity.GetTagItem(TelemetryTags.DbSystem) is not null;
 
+    /// <summary>
+    /// A database span that ran a statement. Npgsql also traces connection opens: database spans without a statement,
+    /// which are neither part of a run of queries nor a break in one.
+    /// </summary>
+    public static bool IsQuery(Activity activity) => IsDatabaseSpan(activity) && StatementOf(activity) is not null;
+
     /// <summary>The statement as the instrumentation recorded it, under its current or its older name.</summary>
     public static string? StatementOf(Activity activity) =>
         activity.GetTagItem(TelemetryTags.DbQueryText) as string ?? activity.GetTagItem(TelemetryTags.DbStatement) as string;

@@ -40,7 +40,7 @@ public sealed class SlowQueryDetectionProcessor : BaseProcessor<Activity>
 
     public override void OnEnd(Activity activity)
     {
-        if (activity.Duration < threshold || !QueryDetectionTelemetry.IsDatabaseSpan(activity))
+        if (activity.Duration < threshold || !QueryDetectionTelemetry.IsQuery(activity))
         {
             return;
         }
