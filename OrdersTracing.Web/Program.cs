@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authentication.Cookies;
+using OrdersTracing.ServiceDefaults.Telemetry.TrustBoundary;
 using OrdersTracing.Web.Orders;
 using OrdersTracing.Web.Telemetry;
 using OrdersTracing.Web.TraceDoctor;
@@ -6,6 +7,8 @@ using OrdersTracing.Web.TraceDoctor;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+// Web is the public edge: a caller's trace context becomes a link, not a parent, unless Tracing:TrustedCallers names it.
+builder.AddTraceContextTrustBoundary();
 
 builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
     .AddCookie(options => options.LoginPath = "/signin");

@@ -90,13 +90,18 @@ internal sealed class TelemetryTestHost : IAsyncDisposable
         return new TelemetryTestHost(builder, settings, builder.Build);
     }
 
-    /// <summary>A Kestrel host on a free loopback port with the default endpoints and those <paramref name="mapEndpoints"/> adds.</summary>
-    public static TelemetryTestHost CreateWeb(Action<WebApplication> mapEndpoints)
+    /// <summary>
+    /// A Kestrel host on a free loopback port with the default endpoints and those <paramref name="mapEndpoints"/> adds;
+    /// <paramref name="configure"/> adds what a service's <c>Program.cs</c> adds beyond the defaults.
+    /// </summary>
+    public static TelemetryTestHost CreateWeb(
+        Action<WebApplication> mapEndpoints, Action<WebApplicationBuilder>? configure = null, params (string Key, string? Value)[] settings)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = Environments.Production });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
+        configure?.Invoke(builder);
 
-        return new TelemetryTestHost(builder, [], () =>
+        return new TelemetryTestHost(builder, settings, () =>
         {
             var app = builder.Build();
             app.MapDefaultEndpoints();
@@ -111,8 +116,19 @@ internal sealed class TelemetryTestHost : IAsyncDisposable
     /// </summary>
     public async Task StartAsync()
     {
-        host = build();
-        await host.StartAsync(TestContext.Current.CancellationToken);
+        var built = build();
+        try
+        {
+            await built.StartAsync(TestContext.Current.CancellationToken);
+        }
+        catch
+        {
+            // A host that failed to start cannot be stopped, only disposed.
+            built.Dispose();
+            throw;
+        }
+
+        host = built;
     }
 
     /// <summary>Waits for the server span of a request to <paramref name="path"/>, which ends only after the response is flushed.</summary>

@@ -1,0 +1,50 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+
+namespace OrdersTracing.ServiceDefaults.Telemetry.TrustBoundary;
+
+/// <summary>
+/// The callers whose trace context a public edge continues, bound from <c>Tracing:TrustedCallers</c> as IP addresses or
+/// CIDR networks (<c>10.0.0.0/8</c>, <c>::1</c>). Empty by default: anyone can send a <c>traceparent</c>, so by default
+/// no one picks our trace ids, forces our sampling or injects our baggage.
+/// </summary>
+public sealed class TrustedCallersOptions
+{
+    public const string SectionName = "Tracing";
+
+    public List<string> TrustedCallers { get; set; } = [];
+
+    /// <summary>The networks <see cref="TrustedCallers"/> names; an address is a network of one.</summary>
+    internal IReadOnlyList<IPNetwork> Networks() => [.. TrustedCallers.Select(entry => TryParse(entry, out var network) ? network : throw new FormatException(entry))];
+
+    internal static bool TryParse(string entry, out IPNetwork network)
+    {
+        if (IPNetwork.TryParse(entry, out network))
+        {
+            return true;
+        }
+
+        if (IPAddress.TryParse(entry, out var address))
+        {
+            network = new IPNetwork(address, address.GetAddressBytes().Length * 8);
+            return true;
+        }
+
+        return false;
+    }
+}
+
+/// <summary>Stops the service at start-up when an entry is not an address or a network, rather than silently trusting no one.</summary>
+internal sealed class TrustedCallersValidation : IValidateOptions<TrustedCallersOptions>
+{
+    public ValidateOptionsResult Validate(string? name, TrustedCallersOptions options)
+    {
+        var failures = options.TrustedCallers
+            .Select((entry, index) => (entry, index))
+            .Where(item => !TrustedCallersOptions.TryParse(item.entry, out _))
+            .Select(item => $"Tracing:TrustedCallers:{item.index} '{item.entry}' is not an IP address or a CIDR network such as 10.0.0.0/8 (the address must be the network's first).")
+            .ToList();
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
