@@ -9,7 +9,11 @@ namespace OrdersTracing.Tests.EndToEnd;
 /// </summary>
 public sealed partial class WebSession(Uri web) : IDisposable
 {
-    private readonly HttpClient http = new(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = web };
+    // Without a propagator the client starts no span of its own, so the headers a test sends arrive as sent.
+    private readonly HttpClient http = new(new SocketsHttpHandler { CookieContainer = new CookieContainer(), ActivityHeadersPropagator = null })
+    {
+        BaseAddress = web,
+    };
 
     public async Task SignInAsync(string tenantId, string userId)
     {
@@ -30,12 +34,13 @@ public sealed partial class WebSession(Uri web) : IDisposable
         return await WebPage.ReadAsync(await PostFormAsync("/orders/new", form));
     }
 
-    public async Task<WebPage> GetAsync(string path, string? traceparent = null)
+    /// <param name="headers">Sent as given, without validation: trace context headers as a caller outside the system sends them.</param>
+    public async Task<WebPage> GetAsync(string path, params IEnumerable<(string Name, string Value)> headers)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
-        if (traceparent is not null)
+        foreach (var (name, value) in headers)
         {
-            request.Headers.Add("traceparent", traceparent);
+            request.Headers.TryAddWithoutValidation(name, value);
         }
 
         return await WebPage.ReadAsync(await http.SendAsync(request));
