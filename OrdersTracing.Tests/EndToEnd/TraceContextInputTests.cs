@@ -1,0 +1,77 @@
+using System.Net;
+using Aspire.Hosting.Testing;
+using OrdersTracing.ServiceDefaults.Identity;
+
+namespace OrdersTracing.Tests.EndToEnd;
+
+/// <summary>
+/// The W3C Trace Context test suite's requests, all at once, to Web (the public edge) and to the Api (internal, which
+/// continues context): every one is served, none is a 500, and no invalid context is ever continued.
+/// </summary>
+[Collection(EndToEndCollection.Name)]
+public sealed class TraceContextInputTests(OrdersAppFixture fixture)
+{
+    [Fact]
+    public async Task Web_serves_every_w3c_test_suite_request_in_a_new_trace_of_its_own()
+    {
+        using var web = fixture.CreateWebSession();
+
+        var pages = await Task.WhenAll(W3CTraceContextCases.All.Select(async @case => (@case, page: await web.GetAsync("/", @case.Headers))));
+
+        var failures = pages
+            .Select(result => (result.@case, status: result.page.Status, traceId: result.page.Marker("trace-id")))
+            .Where(result => result.status != HttpStatusCode.OK || result.traceId is null || SentBy(result.@case, result.traceId))
+            .Select(result => $"{result.@case} -> {(int)result.status}, trace {result.traceId}")
+            .ToList();
+        Assert.True(failures.Count == 0, "Web continued or failed:\n" + string.Join("\n", failures));
+    }
+
+    [Fact]
+    public async Task The_api_serves_every_w3c_test_suite_request_and_continues_only_a_valid_traceparent()
+    {
+        using var api = RawClient(fixture.App.GetEndpoint("api", "http"));
+        var requests = W3CTraceContextCases.All.Select(@case => (@case, tenant: TestIds.Tenant())).ToList();
+
+        var statuses = await Task.WhenAll(requests.Select(async request => await ListOrdersAsync(api, request.tenant, request.@case)));
+        var tenants = requests.Select(request => request.tenant).ToHashSet();
+        var spans = await fixture.Telemetry.WaitForSpansAsync(spans =>
+            tenants.IsSubsetOf(spans.Where(span => span.Name == "orders.list").Select(span => span["tenant.id"] ?? "")));
+
+        var failures = new List<string>();
+        foreach (var ((@case, tenant), status) in requests.Zip(statuses))
+        {
+            var traceId = spans.First(span => span.Name == "orders.list" && span["tenant.id"] == tenant).TraceId;
+            var continued = traceId == W3CTraceContextCases.TraceId;
+            if (status != HttpStatusCode.OK
+                || (@case.Expects == SpecExpects.SameTrace && !continued)
+                || (@case.Expects == SpecExpects.NewTrace && SentBy(@case, traceId)))
+            {
+                failures.Add($"{@case} -> {(int)status}, trace {traceId}, expected {@case.Expects}");
+            }
+        }
+
+        Assert.True(failures.Count == 0, "The Api broke the specification:\n" + string.Join("\n", failures));
+    }
+
+    // A new trace id must not be the sent one, nor any 32 characters of what was sent.
+    private static bool SentBy(TraceContextCase @case, string traceId) =>
+        @case.Headers.Any(header => header.Value.Contains(traceId, StringComparison.OrdinalIgnoreCase));
+
+    private static async Task<HttpStatusCode> ListOrdersAsync(HttpClient api, string tenant, TraceContextCase @case)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/orders");
+        request.Headers.Add(CallerHeaders.TenantId, tenant);
+        request.Headers.Add(CallerHeaders.UserId, "w3c-suite");
+        foreach (var (name, value) in @case.Headers)
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        using var response = await api.SendAsync(request, TestContext.Current.CancellationToken);
+        return response.StatusCode;
+    }
+
+    /// <summary>A client that sends trace context headers exactly as given: no span of its own, no header of its own.</summary>
+    public static HttpClient RawClient(Uri baseAddress) =>
+        new(new SocketsHttpHandler { ActivityHeadersPropagator = null }) { BaseAddress = baseAddress };
+}
