@@ -10,6 +10,7 @@ builder.AddServiceDefaults();
 builder.AddOrdersDatabase();
 builder.AddPaymentProvider();
 builder.AddApiProblemDetails();
+builder.AddRequestLimits();
 builder.AddScenarios();
 builder.Services.AddSingleton(TimeProvider.System);
 

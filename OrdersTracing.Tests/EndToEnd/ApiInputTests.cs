@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using OrdersTracing.ServiceDefaults.Identity;
 
 namespace OrdersTracing.Tests.EndToEnd;
 
@@ -16,6 +17,19 @@ public sealed class ApiInputTests(OrdersAppFixture fixture)
         { "a negative quantity", "{\"items\": [{\"sku\": \"tea\", \"quantity\": -1, \"unitPrice\": 1}]}", "items[0].quantity" },
         { "a zero price", "{\"items\": [{\"sku\": \"tea\", \"quantity\": 1, \"unitPrice\": 0}]}", "items[0].unitPrice" },
         { "a SQL-looking SKU", "{\"items\": [{\"sku\": \"x'; DROP TABLE orders; --\", \"quantity\": 1, \"unitPrice\": 1}]}", "items[0].sku" },
+        { "a SQL-looking payment method", "{\"items\": [{\"sku\": \"tea\", \"quantity\": 1, \"unitPrice\": 1}], \"paymentMethod\": \"pm_x' OR '1'='1\"}", "paymentMethod" },
+        { "a quantity past int", "{\"items\": [{\"sku\": \"tea\", \"quantity\": 2147483648, \"unitPrice\": 1}]}", "$.items[0].quantity" },
+        { "an absurd quantity", "{\"items\": [{\"sku\": \"tea\", \"quantity\": 1000000, \"unitPrice\": 1}]}", "items[0].quantity" },
+        { "a price past decimal", "{\"items\": [{\"sku\": \"tea\", \"quantity\": 1, \"unitPrice\": 1e40}]}", "$.items[0].unitPrice" },
+        { "a fraction of a cent", "{\"items\": [{\"sku\": \"tea\", \"quantity\": 1, \"unitPrice\": 0.001}]}", "items[0].unitPrice" },
+        { "a negative price", "{\"items\": [{\"sku\": \"tea\", \"quantity\": 1, \"unitPrice\": -5}]}", "items[0].unitPrice" },
+        { "items that are not a list", "{\"items\": {\"sku\": \"tea\"}}", "$.items" },
+        { "a null item", "{\"items\": [null]}", "items[0]" },
+        { "51 items", "{\"items\": [" + string.Join(",", Enumerable.Repeat("{\"sku\": \"tea\", \"quantity\": 1, \"unitPrice\": 1}", 51)) + "]}", "items" },
+        { "a unicode SKU", "{\"items\": [{\"sku\": \"caf\u00e9\u2615\", \"quantity\": 1, \"unitPrice\": 1}]}", "items[0].sku" },
+        { "nesting past the reader's depth", "{\"extra\": " + new string('[', 100) + new string(']', 100) + ", \"items\": []}", "depth" },
+        { "an empty body", "", "" },
+        { "a JSON array", "[]", "" },
     };
 
     [Theory]
@@ -34,6 +48,79 @@ public sealed class ApiInputTests(OrdersAppFixture fixture)
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Contains(named, problem);
         Assert.Empty((await listing.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("orders").EnumerateArray());
+    }
+
+    private static async Task<int> CountOrdersAsync(HttpClient api, string tenant)
+    {
+        using var listing = await ApiCalls.SendAsync(api, HttpMethod.Get, $"/api/orders?pageSize={100}", tenant, TestIds.User());
+        listing.EnsureSuccessStatusCode();
+        return (await listing.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("orders").GetArrayLength();
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_body_past_the_limit_gets_a_413_problem_and_writes_nothing(bool chunked)
+    {
+        using var api = fixture.CreateApiClient();
+        var tenant = TestIds.Tenant();
+        var items = Enumerable.Repeat(new { sku = "tea", quantity = 1, unitPrice = 1m, note = new string('x', 1024) }, 1024);
+        HttpContent body = JsonContent.Create(new { items });
+        if (!chunked)
+        {
+            await body.LoadIntoBufferAsync(TestContext.Current.CancellationToken);
+        }
+
+        using var response = await ApiCalls.SendAsync(api, HttpMethod.Post, "/api/orders", tenant, TestIds.User(), body);
+        var problem = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+
+        Assert.True(response.StatusCode == HttpStatusCode.RequestEntityTooLarge, $"{(int)response.StatusCode} {problem}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(0, await CountOrdersAsync(api, tenant));
+    }
+
+    [Fact]
+    public async Task Headers_past_the_limit_get_a_431_from_kestrel_before_the_api_runs()
+    {
+        using var api = fixture.CreateApiClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/orders");
+        request.Headers.Add(CallerHeaders.TenantId, TestIds.Tenant());
+        request.Headers.Add(CallerHeaders.UserId, TestIds.User());
+        request.Headers.Add("X-Padding", new string('x', 40 * 1024));
+
+        using var response = await api.SendAsync(request, TestContext.Current.CancellationToken);
+
+        // Kestrel rejects the request while parsing it: no endpoint, no ProblemDetails, an empty body.
+        Assert.Equal(HttpStatusCode.RequestHeaderFieldsTooLarge, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_body_that_is_not_json_gets_a_415_problem()
+    {
+        using var api = fixture.CreateApiClient();
+        var tenant = TestIds.Tenant();
+
+        using var response = await ApiCalls.SendAsync(api, HttpMethod.Post, "/api/orders", tenant, TestIds.User(),
+            new StringContent("sku=tea&quantity=1", Encoding.UTF8, "application/x-www-form-urlencoded"));
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(0, await CountOrdersAsync(api, tenant));
+    }
+
+    [Theory]
+    [InlineData("x' OR '1'='1")]
+    [InlineData("t1; DROP TABLE orders")]
+    [InlineData("T-UPPER")]
+    [InlineData("-leading-dash")]
+    public async Task A_tenant_header_that_is_not_a_tenant_id_gets_a_400_problem(string tenant)
+    {
+        using var api = fixture.CreateApiClient();
+
+        using var response = await ApiCalls.SendAsync(api, HttpMethod.Get, "/api/orders", tenant, TestIds.User());
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 
     [Fact]
