@@ -1,6 +1,13 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using OrdersTracing.AppHost.Payments;
+using OrdersTracing.ServiceDefaults.Webhooks;
 
 namespace OrdersTracing.Tests.EndToEnd;
 
@@ -49,5 +56,98 @@ public sealed class TenantIsolationTests(OrdersAppFixture fixture)
         var listed = firstPage.GetProperty("orders").EnumerateArray().Concat(secondPage.GetProperty("orders").EnumerateArray())
             .Select(order => order.GetProperty("id").GetString()).ToList();
         Assert.Equal(Enumerable.Reverse(created), listed);
+    }
+
+    [Theory]
+    [InlineData(20261126)]
+    [InlineData(7)]
+    public async Task Across_random_tenants_and_users_no_listing_or_lookup_ever_shows_another_tenants_order(int seed)
+    {
+        using var api = fixture.CreateApiClient();
+        var random = new Random(seed);
+        var tenants = Enumerable.Range(0, random.Next(4, 8)).Select(_ => TestIds.Tenant()).ToList();
+        var placements = tenants.SelectMany(tenant => Enumerable.Range(0, random.Next(1, 4)).Select(_ => (tenant, user: $"u{random.Next(3)}"))).ToList();
+        var orders = await Task.WhenAll(placements.Select(async placement =>
+            (placement.tenant, id: await ApiCalls.CreateOrderAsync(api, placement.tenant, placement.user))));
+        var failures = new List<string>();
+
+        foreach (var tenant in tenants)
+        {
+            var user = $"u{random.Next(5)}";
+            var own = orders.Where(order => order.tenant == tenant).Select(order => order.id).Order().ToList();
+            foreach (var path in new[] { "/api/orders?pageSize=100", "/api/orders/with-items?pageSize=100" })
+            {
+                using var listing = await ApiCalls.SendAsync(api, HttpMethod.Get, path, tenant, user);
+                var listed = (await listing.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken))
+                    .GetProperty("orders").EnumerateArray().Select(order => order.GetProperty("id").GetString()!).Order().ToList();
+                if (!listed.SequenceEqual(own))
+                {
+                    failures.Add($"{tenant} listed {string.Join(",", listed)} at {path}, owns {string.Join(",", own)}");
+                }
+            }
+
+            foreach (var (owner, id) in orders)
+            {
+                using var lookup = await ApiCalls.SendAsync(api, HttpMethod.Get, $"/api/orders/{id}", tenant, user);
+                var expected = owner == tenant ? HttpStatusCode.OK : HttpStatusCode.NotFound;
+                if (lookup.StatusCode != expected)
+                {
+                    failures.Add($"{tenant} looking up {owner}'s order {id} got {(int)lookup.StatusCode}, expected {(int)expected}");
+                }
+            }
+        }
+
+        Assert.True(failures.Count == 0, $"seed {seed}:\n" + string.Join("\n", failures));
+    }
+
+    [Fact]
+    public async Task A_signed_webhook_that_names_another_tenant_does_not_touch_the_order()
+    {
+        using var api = fixture.CreateApiClient();
+        var (owner, other) = (TestIds.Tenant(), TestIds.Tenant());
+        var orderId = await DeclinedOrderAsync(api, owner);
+
+        using var misdirected = await SendSucceededWebhookAsync(api, orderId, other);
+        var afterMisdirected = await PaymentStatusAsync(api, owner, orderId);
+        using var addressed = await SendSucceededWebhookAsync(api, orderId, owner);
+        var afterAddressed = await PaymentStatusAsync(api, owner, orderId);
+
+        Assert.Equal(HttpStatusCode.OK, misdirected.StatusCode);
+        Assert.Equal("payment_failed", afterMisdirected);
+        Assert.Equal(HttpStatusCode.OK, addressed.StatusCode);
+        Assert.Equal("paid", afterAddressed);
+    }
+
+    private static async Task<string> DeclinedOrderAsync(HttpClient api, string tenant)
+    {
+        var order = JsonContent.Create(new { items = new[] { new { sku = "tea", quantity = 1, unitPrice = 4.00m } }, paymentMethod = "pm_card_chargeDeclined" });
+        using var response = await ApiCalls.SendAsync(api, HttpMethod.Post, "/api/orders", tenant, TestIds.User(), order);
+
+        Assert.Equal(HttpStatusCode.PaymentRequired, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("orderId").GetString()!;
+    }
+
+    private async Task<HttpResponseMessage> SendSucceededWebhookAsync(HttpClient api, string orderId, string tenant)
+    {
+        // The secret the AppHost generated and handed to the Api, read back the way the Api got it.
+        var apiResource = fixture.App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(resource => resource.Name == "api");
+        var environment = await ExecutionConfigurationBuilder.Create(apiResource).WithEnvironmentVariablesConfig()
+            .BuildAsync(fixture.App.Services.GetRequiredService<DistributedApplicationExecutionContext>(), NullLogger.Instance, TestContext.Current.CancellationToken);
+        var secret = environment.EnvironmentVariables.Single(variable => variable.Key == $"{PaymentProviderExtensions.ConfigurationSection}__WebhookSecret").Value;
+        var body = JsonSerializer.Serialize(new
+        {
+            type = "payment_intent.succeeded",
+            data = new { @object = new { id = $"pi_{Guid.NewGuid():N}", metadata = new { order_id = orderId, tenant_id = tenant } } },
+        });
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/payments/webhook") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.Add(WebhookSignature.HeaderName, WebhookSignature.Sign(body, secret, DateTimeOffset.UtcNow));
+
+        return await api.SendAsync(request, TestContext.Current.CancellationToken);
+    }
+
+    private static async Task<string?> PaymentStatusAsync(HttpClient api, string tenant, string orderId)
+    {
+        using var response = await ApiCalls.SendAsync(api, HttpMethod.Get, $"/api/orders/{orderId}", tenant, TestIds.User());
+        return (await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("paymentStatus").GetString();
     }
 }
