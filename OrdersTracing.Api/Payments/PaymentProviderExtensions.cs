@@ -17,6 +17,7 @@ public static class PaymentProviderExtensions
 #pragma warning disable EXTEXP0001
         builder.Services.AddHttpClient<PaymentProviderClient>((services, http) =>
                 http.BaseAddress = services.GetRequiredService<IOptions<PaymentProviderOptions>>().Value.BaseUrl)
+            .WithoutBaggage()
             .RemoveAllResilienceHandlers()
             .AddStandardResilienceHandler(PaymentProviderClient.ConfigureResilience);
 #pragma warning restore EXTEXP0001

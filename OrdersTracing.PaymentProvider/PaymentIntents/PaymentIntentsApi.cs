@@ -14,6 +14,7 @@ namespace OrdersTracing.PaymentProvider.PaymentIntents;
 public static class PaymentIntentsApi
 {
     public const string DeclinedPaymentMethod = "pm_card_chargeDeclined";
+    public const string ReceivedBaggageTag = "payments.request.baggage";
 
     // Bounded like a real provider's idempotency window: the oldest keys go first.
     private const int MaxRememberedKeys = 10_000;
@@ -34,6 +35,8 @@ public static class PaymentIntentsApi
         WebhookSender webhooks,
         CancellationToken cancellationToken)
     {
+        // What an outside provider would learn from our headers; tests check that our baggage never gets here.
+        Activity.Current?.SetTag(ReceivedBaggageTag, httpRequest.Headers.ContainsKey("baggage"));
         var settings = options.CurrentValue;
         await Task.Delay(settings.Latency, cancellationToken);
 

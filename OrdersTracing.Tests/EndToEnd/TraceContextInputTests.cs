@@ -1,6 +1,8 @@
 using System.Net;
+using System.Net.Http.Json;
 using Aspire.Hosting.Testing;
 using OrdersTracing.ServiceDefaults.Identity;
+using OrdersTracing.TraceAnalysis;
 
 namespace OrdersTracing.Tests.EndToEnd;
 
@@ -51,6 +53,28 @@ public sealed class TraceContextInputTests(OrdersAppFixture fixture)
         }
 
         Assert.True(failures.Count == 0, "The Api broke the specification:\n" + string.Join("\n", failures));
+    }
+
+    [Fact]
+    public async Task Baggage_sent_to_the_api_never_reaches_the_external_payment_provider_while_the_trace_does()
+    {
+        using var api = RawClient(fixture.App.GetEndpoint("api", "http"));
+        var traceId = TestIds.NewTraceId();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/orders?payment=Synchronous")
+        {
+            Content = JsonContent.Create(new { items = new[] { new { sku = "tea", quantity = 1, unitPrice = 4.00m } } }),
+        };
+        request.Headers.Add("traceparent", $"00-{traceId}-{TestIds.NewSpanId()}-01");
+        request.Headers.Add("baggage", "tenant.plan=enterprise,user.email=ada%40example.com");
+        request.Headers.Add(CallerHeaders.TenantId, TestIds.Tenant());
+        request.Headers.Add(CallerHeaders.UserId, TestIds.User());
+
+        using var response = await api.SendAsync(request, TestContext.Current.CancellationToken);
+        var spans = await fixture.Telemetry.WaitForTraceAsync(traceId, spans => spans.Any(span => span.Service == "payments" && span.Kind == TraceSpanKind.Server));
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var provider = Assert.Single(spans, span => span.Service == "payments" && span.Kind == TraceSpanKind.Server);
+        Assert.Equal("false", provider["payments.request.baggage"]);
     }
 
     // A new trace id must not be the sent one, nor any 32 characters of what was sent.
