@@ -10,6 +10,7 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using OrdersTracing.ServiceDefaults.Telemetry.QueryDetection;
+using OrdersTracing.ServiceDefaults.Telemetry.Redaction;
 
 namespace OrdersTracing.ServiceDefaults.Telemetry;
 
@@ -34,6 +35,8 @@ public static class TelemetrySetup
             .BindConfiguration(QueryDetectionOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+
+        builder.AlwaysRedactUrlQueries();
 
         builder.Logging.AddOpenTelemetry(logging =>
         {

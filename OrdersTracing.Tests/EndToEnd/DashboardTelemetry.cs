@@ -22,6 +22,32 @@ public sealed class DashboardTelemetry(Uri dashboard, string apiKey) : IDisposab
     public Task<IReadOnlyList<TraceSpan>> WaitForSpansAsync(Func<IReadOnlyList<TraceSpan>, bool> isComplete) =>
         PollAsync("/api/telemetry/spans?limit=10000", isComplete, "spans");
 
+    /// <summary>
+    /// The dashboard's OTLP JSON for every span or every log record it holds (<paramref name="signal"/> is <c>spans</c> or
+    /// <c>logs</c>), as received, once <paramref name="isComplete"/> holds for it: what a scan for leaked values reads.
+    /// </summary>
+    public async Task<string> WaitForRawAsync(string signal, Func<string, bool> isComplete)
+    {
+        using var deadline = new CancellationTokenSource(Deadline);
+        while (true)
+        {
+            var json = await http.GetStringAsync($"/api/telemetry/{signal}?limit=10000", deadline.Token);
+            if (isComplete(json))
+            {
+                return json;
+            }
+
+            try
+            {
+                await Task.Delay(PollInterval, deadline.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                Assert.Fail($"The dashboard did not show the expected {signal} within {Deadline.TotalSeconds} s.");
+            }
+        }
+    }
+
     private async Task<IReadOnlyList<TraceSpan>> PollAsync(string path, Func<IReadOnlyList<TraceSpan>, bool> isComplete, string what)
     {
         using var deadline = new CancellationTokenSource(Deadline);

@@ -1,0 +1,85 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using Aspire.Hosting.Testing;
+using OrdersTracing.ServiceDefaults.Identity;
+
+namespace OrdersTracing.Tests.EndToEnd;
+
+/// <summary>
+/// Plants a card number, an e-mail address, a bearer token and an API key in requests to Web and the Api, then scans
+/// every span and every log record the dashboard holds, attributes, events, links and bodies alike, for any of them.
+/// </summary>
+[Collection(EndToEndCollection.Name)]
+public sealed class SecretsInTelemetryTests(OrdersAppFixture fixture)
+{
+    private const string CardNumber = "4242424242424242";
+
+    [Fact]
+    public async Task No_card_number_email_bearer_token_or_api_key_sent_in_requests_appears_in_any_span_or_log()
+    {
+        var unique = Guid.NewGuid().ToString("N")[..12];
+        var (email, token, apiKey) = ($"ada.{unique}@example.com", $"sk_live_{unique}", $"key_{unique}");
+        var planted = new[] { CardNumber, email, Uri.EscapeDataString(email), token, apiKey };
+        var apiTraceId = TestIds.NewTraceId();
+
+        await PlantInWebAsync(email, token, apiKey);
+        await PlantInApiAsync(email, token, apiKey, apiTraceId);
+        var spans = await fixture.Telemetry.WaitForRawAsync("spans", json => json.Contains(apiTraceId, StringComparison.Ordinal) && json.Contains("orders.create", StringComparison.Ordinal));
+        // Entity Framework logs each command it runs inside the planted Api request: its log batch has arrived too.
+        var logs = await fixture.Telemetry.WaitForRawAsync("logs", json => json.Contains(apiTraceId, StringComparison.Ordinal));
+
+        var hits = planted
+            .SelectMany(value => new[] { ("span", spans), ("log", logs) }.Select(signal => (value, signal.Item1, signal.Item2)))
+            .Where(scan => scan.Item3.Contains(scan.value, StringComparison.OrdinalIgnoreCase))
+            .Select(scan => $"{scan.Item2} holds '{scan.value}': ...{Around(scan.Item3, scan.value)}...")
+            .ToList();
+        Assert.True(hits.Count == 0, string.Join("\n", hits));
+    }
+
+    private async Task PlantInWebAsync(string email, string token, string apiKey)
+    {
+        using var web = fixture.CreateWebSession();
+        var bearer = ("Authorization", $"Bearer {token}");
+
+        await web.GetAsync($"/?api_key={apiKey}&email={Uri.EscapeDataString(email)}", bearer);
+        await web.SignInAsync(TestIds.Tenant(), TestIds.User());
+        var page = await web.PlaceOrderAsync($"pm_card_{CardNumber}", (CardNumber, 1, 4.00m));
+        await web.GetAsync($"/orders?api_key={apiKey}&card={CardNumber}", bearer);
+
+        Assert.True(page.Status is HttpStatusCode.OK or HttpStatusCode.PaymentRequired, $"placing the order: {(int)page.Status}");
+    }
+
+    private async Task PlantInApiAsync(string email, string token, string apiKey, string traceId)
+    {
+        using var api = TraceContextInputTests.RawClient(fixture.App.GetEndpoint("api", "http"));
+        var tenant = TestIds.Tenant();
+        var bodies = new[]
+        {
+            $$"""{"items": [{"sku": "{{CardNumber}}", "quantity": 1, "unitPrice": 4.00}]}""",
+            $$"""{"items": [{"sku": "{{email}}", "quantity": 1, "unitPrice": 4.00}], "paymentMethod": "{{email}}"}""",
+            $$"""{"items": [{"sku": "tea", "quantity": "{{CardNumber}}", "unitPrice": 4.00}]}""",
+        };
+
+        foreach (var (body, user) in bodies.Select(body => (body, TestIds.User())).Append(("{}", email)))
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/orders?api_key={apiKey}&email={Uri.EscapeDataString(email)}")
+            {
+                Content = new StringContent(body, Encoding.UTF8, "application/json"),
+            };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            request.Headers.Add("traceparent", $"00-{traceId}-{TestIds.NewSpanId()}-01");
+            request.Headers.Add(CallerHeaders.TenantId, tenant);
+            request.Headers.Add(CallerHeaders.UserId, user);
+
+            using var response = await api.SendAsync(request, TestContext.Current.CancellationToken);
+            Assert.True((int)response.StatusCode < 500, $"{body}: {(int)response.StatusCode}");
+        }
+    }
+
+    private static string Around(string json, string value)
+    {
+        var at = json.IndexOf(value, StringComparison.OrdinalIgnoreCase);
+        return json.Substring(Math.Max(0, at - 200), Math.Min(json.Length - Math.Max(0, at - 200), value.Length + 400));
+    }
+}
