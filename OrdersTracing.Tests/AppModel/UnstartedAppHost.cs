@@ -44,6 +44,8 @@ internal sealed class UnstartedAppHost : IAsyncDisposable
 
     public DistributedApplicationModel Model => _app.Services.GetRequiredService<DistributedApplicationModel>();
 
+    public DistributedApplicationExecutionContext ExecutionContext => _app.Services.GetRequiredService<DistributedApplicationExecutionContext>();
+
     /// <summary>Runs the AppHost's Program up to <c>Build()</c> with <c>Infrastructure:Mode</c> set to <paramref name="mode"/>.</summary>
     public static Task<IDistributedApplicationTestingBuilder> CreateBuilderAsync(string mode, CancellationToken cancellationToken, params string[] arguments) =>
         DistributedApplicationTestingBuilder.CreateAsync<Projects.OrdersTracing_AppHost>(
