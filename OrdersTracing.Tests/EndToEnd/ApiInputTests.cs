@@ -52,7 +52,7 @@ public sealed class ApiInputTests(OrdersAppFixture fixture)
 
     private static async Task<int> CountOrdersAsync(HttpClient api, string tenant)
     {
-        using var listing = await ApiCalls.SendAsync(api, HttpMethod.Get, $"/api/orders?pageSize={100}", tenant, TestIds.User());
+        using var listing = await ApiCalls.SendAsync(api, HttpMethod.Get, "/api/orders?pageSize=100", tenant, TestIds.User());
         listing.EnsureSuccessStatusCode();
         return (await listing.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("orders").GetArrayLength();
     }

@@ -14,8 +14,9 @@ public sealed class TrustedCallersOptions
 
     public List<string> TrustedCallers { get; set; } = [];
 
-    /// <summary>The networks <see cref="TrustedCallers"/> names; an address is a network of one.</summary>
-    internal IReadOnlyList<IPNetwork> Networks() => [.. TrustedCallers.Select(entry => TryParse(entry, out var network) ? network : throw new FormatException(entry))];
+    /// <summary>The networks <see cref="TrustedCallers"/> names, once validated; an address is a network of one.</summary>
+    internal IReadOnlyList<IPNetwork> Networks() =>
+        [.. TrustedCallers.Select(entry => TryParse(entry, out var network) ? network : throw new FormatException($"'{entry}' is not an IP address or network."))];
 
     internal static bool TryParse(string entry, out IPNetwork network)
     {
