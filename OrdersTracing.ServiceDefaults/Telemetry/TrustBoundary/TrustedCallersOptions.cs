@@ -6,7 +6,8 @@ namespace OrdersTracing.ServiceDefaults.Telemetry.TrustBoundary;
 /// <summary>
 /// The callers whose trace context a public edge continues, bound from <c>Tracing:TrustedCallers</c> as IP addresses or
 /// CIDR networks (<c>10.0.0.0/8</c>, <c>::1</c>). Empty by default: anyone can send a <c>traceparent</c>, so by default
-/// no one picks our trace ids, forces our sampling or injects our baggage.
+/// no one picks our trace ids, forces our sampling or injects our baggage. The address checked is the connection's peer,
+/// read before any forwarded-headers middleware runs: behind a proxy, trusting the proxy trusts what it passes on.
 /// </summary>
 public sealed class TrustedCallersOptions
 {
@@ -43,7 +44,7 @@ internal sealed class TrustedCallersValidation : IValidateOptions<TrustedCallers
         var failures = options.TrustedCallers
             .Select((entry, index) => (entry, index))
             .Where(item => !TrustedCallersOptions.TryParse(item.entry, out _))
-            .Select(item => $"Tracing:TrustedCallers:{item.index} '{item.entry}' is not an IP address or a CIDR network such as 10.0.0.0/8 (the address must be the network's first).")
+            .Select(item => $"Tracing:TrustedCallers:{item.index} '{item.entry}' is not an IP address or a CIDR network such as 10.0.0.0/8 or ::1.")
             .ToList();
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
