@@ -24,8 +24,14 @@ public sealed class TraceDoctorBrowserTests(OrdersAppFixture fixture) : IAsyncDi
     private IPlaywright? playwright;
     private IBrowser? browser;
 
+    /// <summary>Set to 1 to refresh the screenshots in docs/images; otherwise they go next to the test binaries.</summary>
+    private const string UpdateScreenshotsVariable = "ORDERS_TRACING_UPDATE_SCREENSHOTS";
+
     private static string ScreenshotPath(string name) => Path.Combine(
-        Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Projects.OrdersTracing_AppHost.ProjectPath))!, "docs", "images", name);
+        Environment.GetEnvironmentVariable(UpdateScreenshotsVariable) == "1"
+            ? Path.Combine(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Projects.OrdersTracing_AppHost.ProjectPath))!, "docs", "images")
+            : Path.Combine(AppContext.BaseDirectory, "screenshots"),
+        name);
 
     [Fact]
     public async Task The_trace_doctor_shows_the_critical_path_and_the_N_plus_one_of_a_naive_listing()
@@ -85,7 +91,7 @@ public sealed class TraceDoctorBrowserTests(OrdersAppFixture fixture) : IAsyncDi
         Assert.Contains($"No trace {traceId} was found", page.Text, StringComparison.Ordinal);
     }
 
-    /// <summary>Signs in, opens the trace doctor on <paramref name="traceId"/> and keeps a screenshot in docs/images.</summary>
+    /// <summary>Signs in, opens the trace doctor on <paramref name="traceId"/> and keeps a screenshot (see <see cref="ScreenshotPath"/>).</summary>
     private async Task<IPage> OpenTraceDoctorAsync(string traceId, string screenshot)
     {
         Assert.True(File.Exists(Chromium), $"{Chromium} is missing: run the tests with ./test.sh, which installs Debian's chromium package.");
