@@ -118,17 +118,15 @@ public sealed class ResourceConsole : IAsyncDisposable
         });
     }
 
-    public int Count => lines.Count;
-
     public IEnumerable<string> Lines => lines;
 
-    /// <summary>The first line after the first <paramref name="skip"/> that matches, polled until <paramref name="deadline"/>.</summary>
-    public async Task<string?> WaitForLineAsync(int skip, Func<string, bool> matches, TimeSpan deadline)
+    /// <summary>The first line that matches, polled until <paramref name="deadline"/>; null if none did.</summary>
+    public async Task<string?> WaitForLineAsync(Func<string, bool> matches, TimeSpan deadline)
     {
         var stopwatch = Stopwatch.StartNew();
         while (true)
         {
-            if (lines.Skip(skip).FirstOrDefault(matches) is { } line)
+            if (lines.FirstOrDefault(matches) is { } line)
             {
                 return line;
             }
