@@ -108,6 +108,6 @@ done
 
 echo
 echo "Fault tests (each prints FIGURES: what it sent and what happened):"
-dotnet test OrdersTracing.Tests -v quiet -nologo --logger "console;verbosity=detailed" \
+dotnet test OrdersTracing.Tests -nologo --logger "console;verbosity=detailed" \
   --filter "FullyQualifiedName~DatabaseOutageTests|FullyQualifiedName~PaymentProviderFaultTests|FullyQualifiedName~ApiCrashRecoveryTests|FullyQualifiedName~TelemetryBackendOutageTests" \
   | grep -E "FIGURES|Passed!|Failed!" || true
