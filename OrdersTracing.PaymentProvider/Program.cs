@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using OrdersTracing.PaymentProvider.PaymentIntents;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -10,6 +11,9 @@ builder.Services.AddOptions<PaymentProviderOptions>()
     .ValidateOnStart();
 builder.Services.AddProblemDetails();
 builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton<ChargeLedger>();
+builder.Services.AddSingleton(services =>
+    new ProviderFaultSwitch(new ProviderFaults(services.GetRequiredService<IOptions<PaymentProviderOptions>>().Value.FailureRate)));
 builder.Services.AddHttpClient<WebhookSender>();
 
 var app = builder.Build();
@@ -18,6 +22,11 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 
 app.MapPaymentIntentsApi();
+if (app.Environment.IsDevelopment())
+{
+    app.MapTestApi();
+}
+
 app.MapDefaultEndpoints();
 
 app.Run();

@@ -12,6 +12,13 @@ public static class TelemetryPipelineExtensions
     private const string OtlpTracesEndpointVariable = "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT";
 
     /// <summary>
+    /// Run mode only: where every service sends its telemetry instead of the dashboard or the Collector, for example a
+    /// proxy that plays a dead or hung backend (<c>./run.sh --Telemetry:OtlpEndpoint=http://127.0.0.1:4999</c>).
+    /// It speaks the protocol the AppHost gives the services (gRPC, as the dashboard does).
+    /// </summary>
+    public const string OtlpEndpointOverrideKey = "Telemetry:OtlpEndpoint";
+
+    /// <summary>
     /// Jaeger and the Collector, as containers or as local programs; where they cannot run, services export straight
     /// to the dashboard and the start-up line says how to get them.
     /// </summary>
@@ -60,9 +67,18 @@ public static class TelemetryPipelineExtensions
 
         // The AppHost sets OTLP settings of its own in a callback (the dashboard as endpoint, always_on as sampler);
         // only a callback added after it, at start-up, wins.
+        var endpointOverride = service.ApplicationBuilder.Configuration[OtlpEndpointOverrideKey];
         service.ApplicationBuilder.Eventing.Subscribe<BeforeStartEvent>((_, _) =>
         {
-            service.Resource.Annotations.Add(new EnvironmentCallbackAnnotation(context => SetOtlpSettings(context, telemetry)));
+            service.Resource.Annotations.Add(new EnvironmentCallbackAnnotation(context =>
+            {
+                SetOtlpSettings(context, telemetry);
+                if (endpointOverride is { Length: > 0 })
+                {
+                    context.EnvironmentVariables[OtlpEndpointVariable] = endpointOverride;
+                    context.EnvironmentVariables.Remove(OtlpTracesEndpointVariable);
+                }
+            }));
             return Task.CompletedTask;
         });
 

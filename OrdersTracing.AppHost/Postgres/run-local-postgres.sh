@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs a throwaway PostgreSQL server for the AppHost's local mode: a fresh data folder each run, listening on
-# 127.0.0.1:$PGPORT with password authentication, removed when the server stops.
+# 127.0.0.1:$PGPORT with password authentication, removed when the resource stops. A server that stops by itself
+# (a crash, or an operator's `kill -INT <postmaster pid>`) is started again after $restart_delay s on the same data,
+# as a container with a restart policy would be: an outage, not a lost database.
 set -euo pipefail
 
 : "${PGPORT:?PGPORT must name the port to listen on}"
@@ -11,6 +13,9 @@ if [[ -z "$bindir" || ! -x "$bindir/postgres" ]]; then
   echo "No PostgreSQL server found under /usr/lib/postgresql. Install it: apt-get install -y postgresql (or run ./scripts/install-prerequisites.sh)." >&2
   exit 1
 fi
+
+restart_delay=3
+max_restarts=20
 
 root=$(mktemp -d "${TMPDIR:-/tmp}/orderstracing-postgres.XXXXXX")
 server_pid=""
@@ -23,8 +28,9 @@ cleanup() {
   fi
   rm -rf "$root"
 }
+stopping=""
 trap cleanup EXIT
-trap 'exit 0' TERM INT
+trap 'stopping=1; exit 0' TERM INT
 
 as_server_user=()
 if [[ $(id -u) -eq 0 ]]; then
@@ -39,7 +45,17 @@ printf '%s\n' "$POSTGRES_PASSWORD" > "$root/password"
   --auth=scram-sha-256 --encoding=UTF8 --no-locale > "$root/initdb.log" 2>&1 || { cat "$root/initdb.log" >&2; exit 1; }
 rm -f "$root/password"
 
-"${as_server_user[@]}" "$bindir/postgres" -D "$root/data" -p "$PGPORT" -c listen_addresses=127.0.0.1 \
-  -c unix_socket_directories="$root" -c max_connections=200 &
-server_pid=$!
-wait "$server_pid"
+restarts=0
+while true; do
+  "${as_server_user[@]}" "$bindir/postgres" -D "$root/data" -p "$PGPORT" -c listen_addresses=127.0.0.1 \
+    -c unix_socket_directories="$root" -c max_connections=200 &
+  server_pid=$!
+  status=0
+  wait "$server_pid" || status=$?
+  server_pid=""
+  if [[ -n "$stopping" ]] || (( ++restarts > max_restarts )); then
+    exit "$status"
+  fi
+  echo "PostgreSQL stopped (exit $status); starting it again in ${restart_delay} s (restart $restarts of $max_restarts)." >&2
+  sleep "$restart_delay"
+done

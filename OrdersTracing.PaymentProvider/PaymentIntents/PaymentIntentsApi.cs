@@ -32,12 +32,15 @@ public static class PaymentIntentsApi
         PaymentIntentRequest request,
         HttpRequest httpRequest,
         IOptionsMonitor<PaymentProviderOptions> options,
+        ProviderFaultSwitch faultSwitch,
+        ChargeLedger ledger,
         WebhookSender webhooks,
         CancellationToken cancellationToken)
     {
         // What an outside provider would learn from our headers; tests check that our baggage never gets here.
         Activity.Current?.SetTag(ReceivedBaggageTag, httpRequest.Headers.ContainsKey("baggage"));
         var settings = options.CurrentValue;
+        var faults = faultSwitch.Current;
         await Task.Delay(settings.Latency, cancellationToken);
 
         if (request.Amount <= 0 || string.IsNullOrWhiteSpace(request.Currency))
@@ -47,13 +50,14 @@ public static class PaymentIntentsApi
 
         // A key seen before replays the first answer, before anything else can fail: a retry never charges twice.
         var key = httpRequest.Headers["Idempotency-Key"].ToString();
+        var attempt = string.IsNullOrEmpty(key) ? 1 : ledger.Requested(key);
         if (!string.IsNullOrEmpty(key) && Intents.TryGetValue(key, out var replayed))
         {
             Activity.Current?.SetTag(TelemetryTags.PaymentId, replayed.Id);
             return TypedResults.Ok(replayed);
         }
 
-        if (Random.Shared.NextDouble() < settings.FailureRate)
+        if (attempt <= faults.FailFirstAttempts || Random.Shared.NextDouble() < faults.FailureRate)
         {
             Activity.Current?.SetStatus(ActivityStatusCode.Error, "Simulated provider failure");
             return StripeError(StatusCodes.Status500InternalServerError, "api_error", "simulated_failure", "The payment provider had an internal error.");
@@ -74,6 +78,10 @@ public static class PaymentIntentsApi
         }
 
         Activity.Current?.SetTag(TelemetryTags.PaymentId, intent.Id);
+        if (!string.IsNullOrEmpty(key))
+        {
+            ledger.Charged(key);
+        }
 
         // After the answer, as Stripe does; once per payment intent.
         httpRequest.HttpContext.Response.OnCompleted(() =>
@@ -81,6 +89,12 @@ public static class PaymentIntentsApi
             _ = webhooks.SendSucceededAsync(intent, request.Metadata);
             return Task.CompletedTask;
         });
+
+        if (attempt <= faults.SlowFirstAttempts)
+        {
+            // Charged, but the answer comes too late for the caller, which retries with the same key.
+            await Task.Delay(faults.SlowAnswer, cancellationToken);
+        }
 
         return TypedResults.Ok(intent);
     }

@@ -11,7 +11,7 @@ public sealed class PaymentProviderOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:05:00", ErrorMessage = "PaymentProvider:Latency must be between 0 and 5 minutes.")]
     public TimeSpan Latency { get; set; } = TimeSpan.FromMilliseconds(50);
 
-    /// <summary>Share of requests (0 to 1) answered with a 500 <c>api_error</c>.</summary>
+    /// <summary>Share of requests (0 to 1) answered with a 500 <c>api_error</c>; the start value of <see cref="ProviderFaults.FailureRate"/>.</summary>
     [Range(0.0, 1.0, ErrorMessage = "PaymentProvider:FailureRate must be between 0 and 1.")]
     public double FailureRate { get; set; }
 

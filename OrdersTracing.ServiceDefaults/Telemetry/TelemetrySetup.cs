@@ -6,9 +6,11 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpenTelemetry;
+using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
+using OrdersTracing.ServiceDefaults.Telemetry.Export;
 using OrdersTracing.ServiceDefaults.Telemetry.QueryDetection;
 using OrdersTracing.ServiceDefaults.Telemetry.Redaction;
 
@@ -54,7 +56,8 @@ public static class TelemetrySetup
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddMeter(QueryDetectionTelemetry.MeterName))
+                .AddMeter(QueryDetectionTelemetry.MeterName)
+                .AddMeter(SpanExportMonitor.MeterName))
             .WithTracing(tracing => tracing
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource(NpgsqlActivitySource)
@@ -66,7 +69,12 @@ public static class TelemetrySetup
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
-            builder.Services.AddOpenTelemetry().UseOtlpExporter();
+            // Per signal rather than UseOtlpExporter, which keeps its span exporter to itself: spans go through an
+            // exporter that counts what a slow or unreachable backend makes the service drop.
+            builder.Services.AddOpenTelemetry()
+                .WithLogging(logging => logging.AddOtlpExporter())
+                .WithMetrics(metrics => metrics.AddOtlpExporter())
+                .WithTracing(tracing => tracing.AddCountedOtlpExporter());
         }
 
         return builder;

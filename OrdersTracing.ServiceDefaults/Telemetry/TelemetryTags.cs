@@ -20,6 +20,8 @@ public static class TelemetryTags
     public const string DeploymentEnvironment = "deployment.environment";
     public const string DeploymentEnvironmentName = "deployment.environment.name";
 
+    public const string ErrorType = "error.type";
+
     public const string DbSystem = "db.system";
     public const string DbSystemName = "db.system.name";
     public const string DbQueryText = "db.query.text";

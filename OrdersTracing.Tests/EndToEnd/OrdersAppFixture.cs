@@ -53,7 +53,14 @@ public class OrdersAppFixture : IAsyncLifetime
 
         var dashboard = await app.GetDashboardUrlAsync(timeout.Token);
         Telemetry = new DashboardTelemetry(new Uri(dashboard.GetLeftPart(UriPartial.Authority)), dashboardApiKey);
+        await OnStartedAsync();
     }
+
+    /// <summary>For fixtures that need the running application before their tests do.</summary>
+    protected virtual ValueTask OnStartedAsync() => ValueTask.CompletedTask;
+
+    /// <summary>For fixtures that hold something of their own to release once the application has stopped.</summary>
+    protected virtual ValueTask OnDisposingAsync() => ValueTask.CompletedTask;
 
     public HttpClient CreateApiClient() => App.CreateHttpClient("api");
 
@@ -67,6 +74,8 @@ public class OrdersAppFixture : IAsyncLifetime
             await app.StopAsync();
             await app.DisposeAsync();
         }
+
+        await OnDisposingAsync();
 
         GC.SuppressFinalize(this);
     }

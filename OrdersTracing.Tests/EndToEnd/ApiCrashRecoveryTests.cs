@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using System.Net;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+
+namespace OrdersTracing.Tests.EndToEnd;
+
+[Collection(FaultsCollection.Name)]
+public sealed class ApiCrashRecoveryTests(FaultsAppFixture fixture)
+{
+    private const int Orders = 12;
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task An_api_killed_while_charging_background_payments_charges_each_order_exactly_once_after_restart()
+    {
+        using var api = fixture.CreateApiClient();
+        var tenant = TestIds.Tenant();
+        var placed = await FaultLoad.PlaceOrdersAsync(api, tenant, Orders, concurrency: 4, payment: "Background");
+        Assert.All(placed, order => Assert.Equal(HttpStatusCode.Created, order.Status));
+        var orderIds = placed.Select(order => order.OrderId!).ToList();
+
+        var chargedBeforeKill = await WaitForAsync<int>(async () => await CountChargedAsync(orderIds) is > 0 and var charged ? charged : (int?)null);
+        await KillApiAsync();
+        var restarted = Stopwatch.StartNew();
+        var restart = await fixture.App.ResourceCommands.ExecuteCommandAsync("api", KnownResourceCommands.StartCommand, TestContext.Current.CancellationToken);
+        await fixture.App.ResourceNotifications.WaitForResourceHealthyAsync("api", TestContext.Current.CancellationToken);
+        var outbox = await WaitForAsync<(int Pending, int Processed, int Paid)>(async () => await ReadOutboxAsync(tenant) is { Pending: 0 } settled ? settled : null);
+        var charges = new List<(int Requests, int Charges)>();
+        foreach (var orderId in orderIds)
+        {
+            charges.Add(await fixture.GetChargesAsync(orderId));
+        }
+
+        FaultLoad.Report("api-killed",
+            $"{Orders} orders with background payments; Api killed (SIGKILL) once the provider had charged {chargedBeforeKill}; all settled {restarted.Elapsed.TotalSeconds:F1} s after restart; "
+            + $"outbox: {outbox.Processed} processed, {outbox.Pending} pending; {outbox.Paid} paid; charges per order: {string.Join(",", charges.Select(charge => charge.Charges))}");
+        Assert.True(restart.Success, restart.Message);
+        Assert.InRange(chargedBeforeKill, 1, Orders - 1);
+        Assert.Equal(Orders, outbox.Processed);
+        Assert.Equal(Orders, outbox.Paid);
+        Assert.All(charges, charge => Assert.Equal(1, charge.Charges));
+    }
+
+    /// <summary>SIGKILL, no shutdown: the process under <c>dotnet run</c> first, so nothing is left holding the port.</summary>
+    private async Task KillApiAsync()
+    {
+        foreach (var pid in LocalProcesses.TreeOf(fixture.ProcessIdOf("api")).Reverse())
+        {
+            LocalProcesses.Signal(pid, "KILL");
+        }
+
+        await fixture.App.ResourceNotifications.WaitForResourceAsync("api", KnownResourceStates.TerminalStates, TestContext.Current.CancellationToken);
+    }
+
+    private async Task<int> CountChargedAsync(IEnumerable<string> orderIds)
+    {
+        var charged = 0;
+        foreach (var orderId in orderIds)
+        {
+            charged += (await fixture.GetChargesAsync(orderId)).Charges > 0 ? 1 : 0;
+        }
+
+        return charged;
+    }
+
+    private async Task<(int Pending, int Processed, int Paid)?> ReadOutboxAsync(string tenant)
+    {
+        await using var db = await fixture.OpenDatabaseAsync();
+        await using var query = new Npgsql.NpgsqlCommand(
+            """
+            SELECT count(*) FILTER (WHERE o.processed_at IS NULL),
+                   count(*) FILTER (WHERE o.processed_at IS NOT NULL),
+                   count(*) FILTER (WHERE r.payment_status = 'paid')
+            FROM payment_outbox o JOIN orders r ON r.id = o.order_id
+            WHERE o.tenant_id = @tenant
+            """, db);
+        query.Parameters.AddWithValue("tenant", tenant);
+        await using var reader = await query.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        return ((int)reader.GetInt64(0), (int)reader.GetInt64(1), (int)reader.GetInt64(2));
+    }
+
+    private static async Task<T> WaitForAsync<T>(Func<Task<T?>> read) where T : struct
+    {
+        var stopwatch = Stopwatch.StartNew();
+        while (true)
+        {
+            if (await read() is { } value)
+            {
+                return value;
+            }
+
+            Assert.True(stopwatch.Elapsed < Deadline, "timed out");
+            await Task.Delay(TimeSpan.FromMilliseconds(200));
+        }
+    }
+}

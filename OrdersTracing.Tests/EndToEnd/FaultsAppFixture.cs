@@ -1,0 +1,61 @@
+using System.Net.Http.Json;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using Npgsql;
+
+namespace OrdersTracing.Tests.EndToEnd;
+
+/// <summary>
+/// An application of its own for the tests that break it: they stop Postgres, kill the Api and switch the payment
+/// provider's faults, so no other test may share it. Each test leaves it healthy again.
+/// </summary>
+public sealed class FaultsAppFixture : OrdersAppFixture
+{
+    public HttpClient CreatePaymentsClient() => App.CreateHttpClient("payments");
+
+    /// <summary>Switches the stand-in provider's faults (<c>PUT /test/faults</c>).</summary>
+    public async Task SetProviderFaultsAsync(object faults)
+    {
+        using var payments = CreatePaymentsClient();
+        using var response = await payments.PutAsJsonAsync("/test/faults", faults);
+        response.EnsureSuccessStatusCode();
+    }
+
+    /// <summary>How many requests the provider got for an order, and how many of them charged.</summary>
+    public async Task<(int Requests, int Charges)> GetChargesAsync(string orderId)
+    {
+        using var payments = CreatePaymentsClient();
+        var charges = await payments.GetFromJsonAsync<ChargesResponse>($"/test/charges/{Guid.Parse(orderId):N}");
+        return (charges!.Requests, charges.Charges);
+    }
+
+    public async Task<NpgsqlConnection> OpenDatabaseAsync()
+    {
+        // Local mode's Postgres resource gives the connection string of the orders database itself.
+        // Unpooled: a pooled connection may be one that a Postgres restart has already terminated.
+        var connection = new NpgsqlConnection($"{await App.GetConnectionStringAsync("postgres")};Pooling=false");
+        await connection.OpenAsync();
+        return connection;
+    }
+
+    /// <summary>The process id of a running resource, as the orchestrator reports it.</summary>
+    public int ProcessIdOf(string resource)
+    {
+        if (!App.ResourceNotifications.TryGetCurrentState(resource, out var state))
+        {
+            throw new InvalidOperationException($"No state for resource '{resource}'.");
+        }
+
+        var pid = state.Snapshot.Properties.FirstOrDefault(property => property.Name == "executable.pid")?.Value;
+        return Convert.ToInt32(pid, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private sealed record ChargesResponse(string Key, int Requests, int Charges);
+}
+
+[CollectionDefinition(Name)]
+public sealed class FaultsCollection : ICollectionFixture<FaultsAppFixture>
+{
+    public const string Name = "Faults";
+}

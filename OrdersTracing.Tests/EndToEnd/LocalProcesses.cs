@@ -1,0 +1,56 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace OrdersTracing.Tests.EndToEnd;
+
+/// <summary>The processes the orchestrator started for a resource, found by their parent, and signals sent to one of them by id.</summary>
+public static class LocalProcesses
+{
+    public static IEnumerable<(int Pid, string Name)> ChildrenOf(int parent)
+    {
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(directory), out var pid))
+            {
+                continue;
+            }
+
+            string stat;
+            try
+            {
+                stat = File.ReadAllText(Path.Combine(directory, "stat"));
+            }
+            catch (IOException)
+            {
+                continue;
+            }
+
+            // "pid (comm) state ppid ...": comm may hold spaces, so read around its parentheses.
+            var name = stat[(stat.IndexOf('(') + 1)..stat.LastIndexOf(')')];
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            if (int.Parse(fields[1], CultureInfo.InvariantCulture) == parent)
+            {
+                yield return (pid, name);
+            }
+        }
+    }
+
+    /// <summary>The process itself and all below it, deepest last.</summary>
+    public static IEnumerable<int> TreeOf(int root)
+    {
+        yield return root;
+        foreach (var (child, _) in ChildrenOf(root).ToList())
+        {
+            foreach (var descendant in TreeOf(child))
+            {
+                yield return descendant;
+            }
+        }
+    }
+
+    public static void Signal(int pid, string signal)
+    {
+        using var kill = Process.Start("kill", [$"-{signal}", pid.ToString(CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+}

@@ -1,0 +1,127 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using OrdersTracing.TraceAnalysis;
+
+namespace OrdersTracing.Tests.EndToEnd;
+
+/// <summary>Retries, timeouts and the circuit breaker of the payment call, against a stand-in provider told to misbehave.</summary>
+[Collection(FaultsCollection.Name)]
+public sealed class PaymentProviderFaultTests(FaultsAppFixture fixture) : IAsyncLifetime
+{
+    // PaymentProviderClient.ConfigureResilience: 5 s per attempt, 3 retries, circuit open for 5 s.
+    private static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan BreakerDeadline = TimeSpan.FromSeconds(30);
+
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
+    public async ValueTask DisposeAsync() => await fixture.SetProviderFaultsAsync(new { });
+
+    [Fact]
+    public async Task A_provider_failing_twice_is_retried_with_the_same_key_each_attempt_is_a_span_and_the_order_is_charged_once()
+    {
+        using var api = fixture.CreateApiClient();
+        await fixture.SetProviderFaultsAsync(new { failFirstAttempts = 2 });
+        var traceId = TestIds.NewTraceId();
+
+        var order = await FaultLoad.PlaceOrderAsync(api, TestIds.Tenant(), payment: "Synchronous", traceId: traceId);
+        var spans = await fixture.Telemetry.WaitForTraceAsync(traceId, spans => ProviderAttempts(spans).Count >= 3 && spans.Any(span => span.Name == "orders.create"));
+        var charges = await fixture.GetChargesAsync(order.OrderId!);
+
+        FaultLoad.Report("provider-fails-twice",
+            $"1 synchronous order; {ProviderAttempts(spans).Count} attempts, each a span; {charges.Requests} requests and {charges.Charges} charge for its key; {(int)order.Status} in {order.Duration.TotalMilliseconds:F0} ms "
+            + $"(the Api's server span: {spans.FirstOrDefault(span => span.Service == "api" && span.Kind == TraceSpanKind.Server)?.Duration.TotalMilliseconds.ToString("F0", CultureInfo.InvariantCulture) ?? "not read"} ms)");
+        Assert.Equal(HttpStatusCode.Created, order.Status);
+        Assert.Equal("paid", PaymentStatusOf(order));
+        var attempts = ProviderAttempts(spans);
+        Assert.Equal(3, attempts.Count);
+        Assert.Equal([TraceSpanStatus.Error, TraceSpanStatus.Error, TraceSpanStatus.Unset], attempts.OrderBy(span => span.Start).Select(span => span.Status));
+        Assert.Equal((Requests: 3, Charges: 1), charges);
+    }
+
+    [Fact]
+    public async Task A_charge_whose_answer_times_out_is_retried_with_the_same_key_and_not_charged_twice()
+    {
+        using var api = fixture.CreateApiClient();
+        await fixture.SetProviderFaultsAsync(new { slowFirstAttempts = 1, slowAnswer = "00:00:08" });
+        var traceId = TestIds.NewTraceId();
+
+        var order = await FaultLoad.PlaceOrderAsync(api, TestIds.Tenant(), payment: "Synchronous", traceId: traceId);
+        var spans = await fixture.Telemetry.WaitForTraceAsync(traceId, spans => ClientAttempts(spans).Count >= 2 && spans.Any(span => span.Name == "orders.create"));
+        var charges = await fixture.GetChargesAsync(order.OrderId!);
+
+        FaultLoad.Report("provider-answer-times-out",
+            $"1 synchronous order, first answer 8 s late; {ClientAttempts(spans).Count} attempts, each a span; {charges.Requests} requests and {charges.Charges} charge for its key; {(int)order.Status} in {order.Duration.TotalMilliseconds:F0} ms");
+        Assert.Equal(HttpStatusCode.Created, order.Status);
+        Assert.Equal("paid", PaymentStatusOf(order));
+        Assert.InRange(order.Duration, AttemptTimeout, AttemptTimeout * 2);
+        var attempts = ClientAttempts(spans).OrderBy(span => span.Start).ToList();
+        Assert.Equal(2, attempts.Count);
+        Assert.Equal([TraceSpanStatus.Error, TraceSpanStatus.Unset], attempts.Select(span => span.Status));
+        Assert.Equal((Requests: 2, Charges: 1), charges);
+    }
+
+    [Fact]
+    public async Task A_provider_that_keeps_failing_opens_the_circuit_and_later_orders_fail_fast_without_calling_it()
+    {
+        using var api = fixture.CreateApiClient();
+        var tenant = TestIds.Tenant();
+        await fixture.SetProviderFaultsAsync(new { failureRate = 1.0 });
+
+        var failed = new List<(LoadResult Order, int Requests)>();
+        var stopwatch = Stopwatch.StartNew();
+        while (stopwatch.Elapsed < BreakerDeadline && (failed.Count == 0 || failed[^1].Requests > 0))
+        {
+            var order = await FaultLoad.PlaceOrderAsync(api, tenant, payment: "Synchronous");
+            failed.Add((order, (await fixture.GetChargesAsync(OrderIdOf(order))).Requests));
+        }
+
+        await fixture.SetProviderFaultsAsync(new { });
+        var closing = Stopwatch.StartNew();
+        var recovered = await PlaceUntilPaidAsync(api, tenant);
+        FaultLoad.Report("provider-keeps-failing",
+            $"{failed.Count} synchronous orders, all 502; provider requests per order: {string.Join(", ", failed.Select(attempt => attempt.Requests))}; "
+            + $"with the circuit open: answered in {failed[^1].Order.Duration.TotalMilliseconds:F0} ms; paid again {closing.Elapsed.TotalSeconds:F1} s after the provider recovered");
+
+        Assert.All(failed, attempt => Assert.Equal(HttpStatusCode.BadGateway, attempt.Order.Status));
+        var (rejected, requests) = failed[^1];
+        Assert.Equal(0, requests);
+        Assert.Contains("circuit", rejected.Body, StringComparison.OrdinalIgnoreCase);
+        Assert.True(rejected.Duration < TimeSpan.FromSeconds(1), $"an order with the circuit open took {rejected.Duration.TotalMilliseconds:F0} ms");
+        Assert.InRange(failed.Count, 2, 5);
+        Assert.NotNull(recovered);
+    }
+
+    /// <summary>The provider's server spans: one per attempt that reached it.</summary>
+    private static List<TraceSpan> ProviderAttempts(IReadOnlyList<TraceSpan> spans) =>
+        [.. spans.Where(span => span.Service == "payments" && span.Kind == TraceSpanKind.Server)];
+
+    /// <summary>The Api's HTTP client spans: one per attempt it made, answered or not.</summary>
+    private static List<TraceSpan> ClientAttempts(IReadOnlyList<TraceSpan> spans) =>
+        [.. spans.Where(span => span.Service == "api" && span.Kind == TraceSpanKind.Client && span.Scope == "System.Net.Http")];
+
+    private static string? PaymentStatusOf(LoadResult order) =>
+        JsonDocument.Parse(order.Body).RootElement.GetProperty("paymentStatus").GetString();
+
+    private static string OrderIdOf(LoadResult order) =>
+        order.OrderId ?? JsonDocument.Parse(order.Body).RootElement.GetProperty("orderId").GetString()!;
+
+    /// <summary>Once the circuit lets calls through again (after its 5 s break), an order is paid.</summary>
+    private static async Task<LoadResult?> PlaceUntilPaidAsync(HttpClient api, string tenant)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        while (stopwatch.Elapsed < BreakerDeadline)
+        {
+            var order = await FaultLoad.PlaceOrderAsync(api, tenant, payment: "Synchronous");
+            if (order.Status == HttpStatusCode.Created)
+            {
+                return order;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(500));
+        }
+
+        return null;
+    }
+}
