@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs a throwaway PostgreSQL server for the AppHost's local mode: a fresh data folder each run, listening on
-# 127.0.0.1:$PGPORT with password authentication, removed when the server stops.
+# 127.0.0.1:$PGPORT with password authentication, removed when the server stops. Arguments are passed on to the
+# server (the benchmark adds -c shared_preload_libraries=pg_stat_statements to count queries).
 set -euo pipefail
 
 : "${PGPORT:?PGPORT must name the port to listen on}"
@@ -40,6 +41,6 @@ printf '%s\n' "$POSTGRES_PASSWORD" > "$root/password"
 rm -f "$root/password"
 
 "${as_server_user[@]}" "$bindir/postgres" -D "$root/data" -p "$PGPORT" -c listen_addresses=127.0.0.1 \
-  -c unix_socket_directories="$root" -c max_connections=200 &
+  -c unix_socket_directories="$root" -c max_connections=200 "$@" &
 server_pid=$!
 wait "$server_pid"
