@@ -14,8 +14,10 @@ namespace OrdersTracing.Benchmarks.QueryDetection;
 /// span and the Api's own spans (not database spans, the common case) and the Npgsql spans of its queries.
 /// </summary>
 /// <remarks>
-/// The spans are made once, tagged as ASP.NET Core and Npgsql tag them, and ended inside a followed trace whose
-/// parent already ran queries, the detector's busiest state; each benchmark hands one span to the detector.
+/// The spans are made once, tagged as the HTTP client instrumentation and Npgsql tag them, inside a trace the detector
+/// follows, under a parent that ran its source query and is in the middle of a run; each benchmark hands one span to the
+/// detector again and again. The non-database span breaks the parent's run on its first call; the calls measured see
+/// the trace as a span that is not a query mostly does: nothing open that it could break or complete.
 /// </remarks>
 [MemoryDiagnoser]
 public class QueryDetectionBenchmarks
