@@ -30,7 +30,7 @@ done
 
 if [[ $quick == true ]]; then
   output=${output:-${TMPDIR:-/tmp}/orderstracing-bench-quick}
-  rounds=2 seconds=1 warmup=1 connections=8 seed_orders=2000 fix_rounds=3 index_sizes="2000 20000"
+  rounds=2 seconds=1 warmup=0 connections=8 seed_orders=2000 fix_rounds=3 index_sizes="2000 20000"
   export_rounds=1 export_seconds=0.5 export_rates="2000,20000"
   bdn_job=(--job Dry)
 else
@@ -39,23 +39,19 @@ else
   export_rounds=3 export_seconds=3 export_rates="2000,5000,10000,20000,40000,80000,160000"
   bdn_job=(--job short --iterationCount 15)
 fi
+# A shorter run where time is short: BENCH_ROUNDS, BENCH_SECONDS, BENCH_INDEX_SIZES, BENCH_EXPORT_ROUNDS override.
+rounds=${BENCH_ROUNDS:-$rounds} seconds=${BENCH_SECONDS:-$seconds} index_sizes=${BENCH_INDEX_SIZES:-$index_sizes}
+export_rounds=${BENCH_EXPORT_ROUNDS:-$export_rounds}
 mkdir -p "$output/images"
 output=$(cd "$output" && pwd)
 
 # Only the settings of each configuration may differ between the measured processes.
 while read -r variable; do unset "$variable"; done < <(compgen -e | grep '^OTEL_' || true)
 
-./scripts/install-prerequisites.sh
-if ! command -v wrk >/dev/null || ! command -v gnuplot >/dev/null; then
-  echo "Installing wrk and gnuplot (apt-get install wrk gnuplot-nox)..."
-  env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-  env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk gnuplot-nox >/dev/null
-fi
+./scripts/install-prerequisites.sh --with-bench
 
 echo "[${SECONDS}s] Building (Release)..."
-for project in OrdersTracing.Api OrdersTracing.PaymentProvider bench/OrdersTracing.Benchmarks; do
-  dotnet build "$project" -c Release -v quiet -nologo >/dev/null
-done
+dotnet build bench/bench.slnf -c Release -v quiet -nologo >/dev/null
 # The standalone dashboard is the OTLP receiver; the AppHost's restore brings its package.
 dashboard=$(ls -d "${NUGET_PACKAGES:-$HOME/.nuget/packages}"/aspire.dashboard.sdk.linux-x64/*/tools/Aspire.Dashboard 2>/dev/null | sort -V | tail -n 1 || true)
 if [[ -z "$dashboard" ]]; then
@@ -71,6 +67,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+trap 'exit 143' TERM INT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 wait_for() { # $1: URL that answers when the process is ready
@@ -166,9 +163,11 @@ load() { # $1: endpoint, $2: config, $3: seconds; prints wrk's JSON summary
 }
 allocated() { curl -sf "${api_url[$1]}/api/admin/process" | json_number allocatedBytes; }
 
-for config in "${configs[@]}"; do
-  for endpoint in "${endpoints[@]}"; do load "$endpoint" "$config" "$warmup" >/dev/null; done
-done
+if [[ $warmup -gt 0 ]]; then
+  for config in "${configs[@]}"; do
+    for endpoint in "${endpoints[@]}"; do load "$endpoint" "$config" "$warmup" >/dev/null; done
+  done
+fi
 for round in $(seq "$rounds"); do
   for endpoint in "${endpoints[@]}"; do
     # Each round starts with another configuration, so that no configuration always runs first or last.
@@ -266,7 +265,7 @@ echo "[${SECONDS}s] 4/4 Microbenchmarks: the query detectors per span (Benchmark
   --filter '*QueryDetectionBenchmarks*' --inProcess "${bdn_job[@]}" --exporters json --artifacts "$work/bdn" >"$work/bdn.log")
 cp "$work"/bdn/results/*QueryDetectionBenchmarks-report-full-compressed.json "$work/micro.json"
 
-command="./bench/run.sh$([[ $quick == true ]] && echo " --quick")"
+command="$(compgen -e | grep '^BENCH_' | while read -r name; do printf '%s=%q ' "$name" "${!name}"; done)./bench/run.sh$([[ $quick == true ]] && echo " --quick")"
 python3 bench/report.py --work "$work" --output "$output" --command "$command" \
-  --settings "rounds=$rounds seconds=$seconds warmup=$warmup connections=$connections seed_orders=$seed_orders fix_rounds=$fix_rounds export_rounds=$export_rounds export_seconds=$export_seconds bdn=${bdn_job[*]}"
+  --settings "rounds=$rounds seconds=$seconds warmup=$warmup connections=$connections seed_orders=$seed_orders fix_rounds=$fix_rounds index_sizes=${index_sizes// /,} export_rounds=$export_rounds export_seconds=$export_seconds bdn=${bdn_job[*]}"
 echo "[${SECONDS}s] Wrote $output/performance.md"
