@@ -125,7 +125,7 @@ def overhead(page, work):
         values = []
         for round_, run in by.get((endpoint, config), {}).items():
             base = by.get((endpoint, relative or "off"), {}).get(round_)
-            if base is None:
+            if base is None or base["wrk"]["requests"] == 0:
                 continue
             values.append(value(run, base))
         return values
@@ -244,19 +244,21 @@ def export_path(page, work):
     page.add("## 3. The export path", "")
     page.add(
         "One process offers spans (server spans with six attributes) at rising fixed rates for a few seconds each to a "
-        "batch processor whose exporter sends OTLP/gRPC to the live dashboard on the same machine; after each step the "
-        "processor is flushed, and the spans it refused because its queue was full are read from the SDK "
-        "(`BatchExportProcessor.DroppedCount`, internal, read by reflection). \"Highest rate without drops\" is the "
-        "highest offered rate at which a round dropped nothing, median (min–max) over the rounds.",
+        "batch processor and the OTLP exporter, sending to the live dashboard (OTLP/gRPC, default settings only) or to a "
+        "receiver that reads and discards every request (OTLP/HTTP, `bench/OrdersTracing.Benchmarks/Export`), all on "
+        "this machine. Spans the processor refuses because its queue is full are read from the SDK "
+        "(`BatchExportProcessor.DroppedCount`, internal, read by reflection); after each step the queue is flushed. "
+        "\"Highest rate without drops\" is the highest offered rate at which a round dropped nothing, median (min–max) "
+        "over the rounds; the offered rates are the columns, so the true limit lies between that rate and the next.",
         "",
     )
     if not steps:
         return
-    settings = list(dict.fromkeys(s["Settings"] for s in steps))
+    runs = list(dict.fromkeys((s["Receiver"], s["Settings"]) for s in steps))
     rates = sorted({s["TargetRate"] for s in steps})
     rows = []
-    for name in settings:
-        mine = [s for s in steps if s["Settings"] == name]
+    for receiver, name in runs:
+        mine = [s for s in steps if s["Receiver"] == receiver and s["Settings"] == name]
         best = []
         for round_ in sorted({s["Round"] for s in mine}):
             clean = [s["AchievedRate"] for s in mine if s["Round"] == round_ and s["Dropped"] == 0]
@@ -265,20 +267,21 @@ def export_path(page, work):
         for rate in rates:
             at = [s for s in mine if s["TargetRate"] == rate]
             drops.append(f"{median([100 * s['Dropped'] / max(s['Offered'], 1) for s in at]):.1f} %" if at else "")
-        rows.append([name, spread(best)] + drops)
-    page.table(["settings", "highest rate without drops (spans/s)"] + [f"dropped at {r:,}/s".replace(",", " ") for r in rates], rows)
+        rows.append([receiver, name, spread(best)] + drops)
+    page.table(["receiver", "settings", "highest rate without drops (spans/s)"] + [f"dropped at {r:,}/s".replace(",", " ") for r in rates], rows)
 
     data = ""
-    for name in settings:
+    for receiver, name in runs:
         for rate in rates:
-            at = [s for s in steps if s["Settings"] == name and s["TargetRate"] == rate]
+            at = [s for s in steps if s["Receiver"] == receiver and s["Settings"] == name and s["TargetRate"] == rate]
             if at:
                 data += f"{median([s['AchievedRate'] for s in at])} {median([100 * s['Dropped'] / max(s['Offered'], 1) for s in at])}\n"
         data += "\n\n"
-    plots = ", ".join(f'"export.dat" index {i} using 1:2 with linespoints title "{name}"' for i, name in enumerate(settings))
+    plots = ", ".join(
+        f'"export.dat" index {i} using 1:2 with linespoints title "{receiver.split(" (")[0]}, {name}"' for i, (receiver, name) in enumerate(runs))
     page.plot("perf-export-drops", (
         'set title "Spans dropped by the batch processor against the rate offered (median over rounds)"\n'
-        'set xlabel "spans per second offered"\nset ylabel "% dropped"\nset logscale x\nset grid\nset key top left\n'
+        'set xlabel "spans per second offered"\nset ylabel "% dropped"\nset logscale x\nset yrange [-2:100]\nset grid\nset key top left\n'
         f"plot {plots}\n"), {"export.dat": data})
 
 

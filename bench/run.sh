@@ -7,8 +7,8 @@
 #   ./bench/run.sh --output DIR         write performance.md and images/ to DIR instead
 #
 # The four benchmarks, in this order:
-#   1. service overhead: the Api (Release) on a throwaway PostgreSQL, one process per tracing configuration, driven by
-#      wrk on loopback endpoint by endpoint, the configurations alternating within each round;
+#   1. service overhead: the Api (Release; Debug in a quick run) on a throwaway PostgreSQL, one process per tracing
+#      configuration, driven by wrk on loopback endpoint by endpoint, the configurations alternating within each round;
 #   2. database fixes: payment in the request vs. background, naive vs. eager listing (queries counted by
 #      pg_stat_statements), a large tenant's listing with and without the (tenant_id, created_at) index;
 #   3. export path: spans per second through the batch processor to the live dashboard before it drops any;
@@ -30,18 +30,22 @@ done
 
 if [[ $quick == true ]]; then
   output=${output:-${TMPDIR:-/tmp}/orderstracing-bench-quick}
-  rounds=2 seconds=1 warmup=0 connections=8 seed_orders=2000 fix_rounds=3 index_sizes="2000 20000"
-  export_rounds=1 export_seconds=0.5 export_rates="2000,20000"
-  bdn_job=(--job Dry)
+  rounds=1 seconds=1 warmup=1 connections=8 seed_orders=2000 posted_orders=3 fix_rounds=3 index_sizes="2000 20000"
+  export_rounds=1 export_seconds=0.5 export_flush=2 export_rates="2000,20000"
+  bdn_job=(--job Dry --smoke)
+  # Timings are not read in a quick run: the Debug builds that the tests' build already made will do.
+  configuration=Debug
 else
   output=${output:-docs}
-  rounds=5 seconds=8 warmup=3 connections=16 seed_orders=10000 fix_rounds=21 index_sizes="100000 300000 1000000"
-  export_rounds=3 export_seconds=3 export_rates="2000,5000,10000,20000,40000,80000,160000"
+  rounds=5 seconds=8 warmup=3 connections=16 seed_orders=10000 posted_orders=20 fix_rounds=21 index_sizes="100000 300000 1000000"
+  export_rounds=3 export_seconds=3 export_flush=10 export_rates="1000,2000,5000,10000,20000,40000,80000,160000,320000"
   bdn_job=(--job short --iterationCount 15)
+  configuration=Release
 fi
-# A shorter run where time is short: BENCH_ROUNDS, BENCH_SECONDS, BENCH_INDEX_SIZES, BENCH_EXPORT_ROUNDS override.
+# A shorter run where time is short: BENCH_ROUNDS, BENCH_SECONDS, BENCH_INDEX_SIZES, BENCH_EXPORT_ROUNDS and
+# BENCH_EXPORT_SECONDS override.
 rounds=${BENCH_ROUNDS:-$rounds} seconds=${BENCH_SECONDS:-$seconds} index_sizes=${BENCH_INDEX_SIZES:-$index_sizes}
-export_rounds=${BENCH_EXPORT_ROUNDS:-$export_rounds}
+export_rounds=${BENCH_EXPORT_ROUNDS:-$export_rounds} export_seconds=${BENCH_EXPORT_SECONDS:-$export_seconds}
 mkdir -p "$output/images"
 output=$(cd "$output" && pwd)
 
@@ -50,8 +54,8 @@ while read -r variable; do unset "$variable"; done < <(compgen -e | grep '^OTEL_
 
 ./scripts/install-prerequisites.sh --with-bench
 
-echo "[${SECONDS}s] Building (Release)..."
-dotnet build bench/bench.slnf -c Release -v quiet -nologo >/dev/null
+echo "[${SECONDS}s] Building ($configuration)..."
+dotnet build bench/bench.slnf -c "$configuration" -v quiet -nologo >/dev/null
 # The standalone dashboard is the OTLP receiver; the AppHost's restore brings its package.
 dashboard=$(ls -d "${NUGET_PACKAGES:-$HOME/.nuget/packages}"/aspire.dashboard.sdk.linux-x64/*/tools/Aspire.Dashboard 2>/dev/null | sort -V | tail -n 1 || true)
 if [[ -z "$dashboard" ]]; then
@@ -98,7 +102,7 @@ wait_for "http://127.0.0.1:$dashboard_port/"
 start_provider() { # $1: latency; sets provider_port. Not traced: only the Api's tracing differs between runs.
   provider_port=$(free_port)
   OTEL_SDK_DISABLED=true PaymentProvider__Latency=$1 Logging__LogLevel__Default=Warning \
-    dotnet OrdersTracing.PaymentProvider/bin/Release/net10.0/OrdersTracing.PaymentProvider.dll \
+    dotnet OrdersTracing.PaymentProvider/bin/$configuration/net10.0/OrdersTracing.PaymentProvider.dll \
     --urls "http://127.0.0.1:$provider_port" >"$work/provider-$provider_port.log" 2>&1 &
   pids+=($!)
   wait_for "http://127.0.0.1:$provider_port/alive"
@@ -114,18 +118,18 @@ declare -A config_env=(
 )
 declare -A api_pid api_url
 
-start_api() { # $1: name, $2: database, $3: payment provider port, $4...: extra settings (NAME=value)
+launch_api() { # $1: name, $2: database, $3: payment provider port, $4...: extra settings (NAME=value)
   local name=$1 database=$2 provider=$3 port; shift 3
   port=$(free_port)
   env ASPNETCORE_ENVIRONMENT=Development Logging__LogLevel__Default=Warning OTEL_SERVICE_NAME="bench-$name" \
     ConnectionStrings__ordersdb="Host=127.0.0.1;Port=$pg_port;Username=postgres;Password=bench;Database=$database" \
     PaymentProvider__BaseUrl="http://127.0.0.1:$provider" "$@" \
-    dotnet OrdersTracing.Api/bin/Release/net10.0/OrdersTracing.Api.dll --urls "http://127.0.0.1:$port" >"$work/api-$name.log" 2>&1 &
+    dotnet OrdersTracing.Api/bin/$configuration/net10.0/OrdersTracing.Api.dll --urls "http://127.0.0.1:$port" >"$work/api-$name.log" 2>&1 &
   api_pid[$name]=$!
   pids+=($!)
   api_url[$name]="http://127.0.0.1:$port"
-  wait_for "http://127.0.0.1:$port/alive"
 }
+start_api() { launch_api "$@"; wait_for "${api_url[$1]}/alive"; }
 
 order='{"items":[{"sku":"coffee-beans","quantity":2,"unitPrice":9.5},{"sku":"filter-papers","quantity":1,"unitPrice":3.25},{"sku":"mug","quantity":1,"unitPrice":12}]}'
 post_order() { # $1: Api URL, $2: tenant, $3: payment (Background or Synchronous); prints the response
@@ -140,8 +144,11 @@ start_provider 00:00:00
 declare -A order_id
 for config in "${configs[@]}"; do
   # shellcheck disable=SC2086 # the settings are NAME=value words
-  start_api "$config" "bench_$config" "$provider_port" ${config_env[$config]}
-  for _ in $(seq 20); do response=$(post_order "${api_url[$config]}" bench Synchronous); done
+  launch_api "$config" "bench_$config" "$provider_port" ${config_env[$config]}
+done
+for config in "${configs[@]}"; do
+  wait_for "${api_url[$config]}/alive"
+  for _ in $(seq "$posted_orders"); do response=$(post_order "${api_url[$config]}" bench Synchronous); done
   order_id[$config]=$(grep -oE '"id":"[0-9a-f-]+"' <<<"$response" | head -n 1 | cut -d'"' -f4)
   curl -sf -X POST "${api_url[$config]}/api/admin/tenants/bench/orders?count=$seed_orders" >/dev/null
 done
@@ -252,8 +259,13 @@ stop "${api_pid[fixes]}"
 # 3. Export path
 # ---------------------------------------------------------------------------------------------------------------
 echo "[${SECONDS}s] 3/4 Export path: rates $export_rates spans/s, ${export_seconds}s each, $export_rounds rounds"
-dotnet bench/OrdersTracing.Benchmarks/bin/Release/net10.0/OrdersTracing.Benchmarks.dll export --endpoint "$otlp" \
-  --seconds "$export_seconds" --rounds "$export_rounds" --rates "$export_rates" --output "$work/export.jsonl" >"$work/export.log"
+benchmarks=bench/OrdersTracing.Benchmarks/bin/$configuration/net10.0/OrdersTracing.Benchmarks.dll
+sink_port=$(free_port)
+dotnet "$benchmarks" sink --urls "http://127.0.0.1:$sink_port" >"$work/sink.log" 2>&1 &
+pids+=($!)
+sleep 1
+dotnet "$benchmarks" export --dashboard "$otlp" --sink "http://127.0.0.1:$sink_port" --seconds "$export_seconds" \
+  --flush-seconds "$export_flush" --rounds "$export_rounds" --rates "$export_rates" --output "$work/export.jsonl" >"$work/export.log"
 
 # ---------------------------------------------------------------------------------------------------------------
 # 4. Microbenchmarks, with nothing else of ours running
@@ -261,7 +273,7 @@ dotnet bench/OrdersTracing.Benchmarks/bin/Release/net10.0/OrdersTracing.Benchmar
 for pid in "${pids[@]}"; do stop "$pid"; done
 pids=()
 echo "[${SECONDS}s] 4/4 Microbenchmarks: the query detectors per span (BenchmarkDotNet ${bdn_job[*]})"
-(cd "$work" && dotnet "$root/bench/OrdersTracing.Benchmarks/bin/Release/net10.0/OrdersTracing.Benchmarks.dll" \
+(cd "$work" && dotnet "$root/$benchmarks" \
   --filter '*QueryDetectionBenchmarks*' --inProcess "${bdn_job[@]}" --exporters json --artifacts "$work/bdn" >"$work/bdn.log")
 cp "$work"/bdn/results/*QueryDetectionBenchmarks-report-full-compressed.json "$work/micro.json"
 

@@ -12,20 +12,23 @@ namespace OrdersTracing.Benchmarks.Export;
 /// <summary>
 /// How many spans per second one process can hand to the batch processor and OTLP exporter before the processor's
 /// queue overflows and it drops spans, for several queue and batch settings. Spans are offered at fixed rates, rising,
-/// to a live OTLP receiver; the drop count is the SDK's own.
+/// to a receiver: the live dashboard (OTLP/gRPC), and a receiver that discards what it gets (OTLP/HTTP), so that the
+/// export path's own limit shows apart from the receiver's. The drop count is the SDK's own.
 /// </summary>
 /// <remarks>
-/// Usage: <c>export --endpoint http://127.0.0.1:4317 --seconds 3 --rounds 3 --rates 5000,10000 --output results.jsonl</c>.
-/// Each line of the output is one (round, settings, rate) step as JSON.
+/// Usage: <c>export --dashboard http://127.0.0.1:4317 --sink http://127.0.0.1:4318 --seconds 3 --flush-seconds 10
+/// --rounds 3 --rates 5000,10000 --output results.jsonl</c>. Each line of the output is one step as JSON.
 /// </remarks>
 public static class ExportPathBenchmark
 {
-    private static readonly (string Name, int MaxQueueSize, int MaxExportBatchSize, int ScheduledDelayMilliseconds)[] Settings =
+    private static readonly ExportSettings Default = new("default: queue 2048, batch 512, delay 5 s", 2048, 512, 5000);
+
+    private static readonly ExportSettings[] Settings =
     [
-        ("default: queue 2048, batch 512, delay 5 s", 2048, 512, 5000),
-        ("queue 8192, batch 512, delay 5 s", 8192, 512, 5000),
-        ("queue 8192, batch 2048, delay 1 s", 8192, 2048, 1000),
-        ("queue 32768, batch 4096, delay 1 s", 32768, 4096, 1000),
+        Default,
+        new("queue 8192, batch 512, delay 5 s", 8192, 512, 5000),
+        new("queue 8192, batch 2048, delay 1 s", 8192, 2048, 1000),
+        new("queue 32768, batch 4096, delay 1 s", 32768, 4096, 1000),
     ];
 
     public static async Task<int> RunAsync(string[] args)
@@ -33,13 +36,24 @@ public static class ExportPathBenchmark
         var options = ExportRunOptions.Parse(args);
         await using var output = new StreamWriter(options.Output, append: false);
 
+        // The dashboard is slow to take spans in: only the default settings go to it, the rest to the discarding receiver.
+        var runs = new List<(string Receiver, ExportSettings Settings, Func<OtlpExporterOptions> Exporter)>
+        {
+            ("dashboard (OTLP/gRPC)", Default, () => new OtlpExporterOptions { Endpoint = options.Dashboard }),
+        };
+        runs.AddRange(Settings.Select(settings => ("discarding receiver (OTLP/HTTP)", settings, (Func<OtlpExporterOptions>)(() => new OtlpExporterOptions
+        {
+            Endpoint = new Uri(options.Sink, "/v1/traces"),
+            Protocol = OtlpExportProtocol.HttpProtobuf,
+        }))));
+
         for (var round = 1; round <= options.Rounds; round++)
         {
-            foreach (var settings in Settings)
+            foreach (var (receiver, settings, exporter) in runs)
             {
                 using var source = new ActivitySource("OrdersTracing.Benchmarks.Export");
                 using var processor = new BatchActivityExportProcessor(
-                    new OtlpTraceExporter(new OtlpExporterOptions { Endpoint = options.Endpoint }),
+                    new OtlpTraceExporter(exporter()),
                     settings.MaxQueueSize,
                     settings.ScheduledDelayMilliseconds,
                     exporterTimeoutMilliseconds: 10_000,
@@ -55,18 +69,21 @@ public static class ExportPathBenchmark
                 {
                     var before = counters.Read();
                     var offered = Offer(source, rate, options.Duration);
-                    // Whatever is still queued gets its chance: only spans the queue refused count as dropped.
-                    processor.ForceFlush(30_000);
+                    // Drops happen as spans are offered (a full queue refuses them); the flush only empties the queue
+                    // for the next step, and how long it takes tells how far the exporter fell behind.
+                    var dropped = counters.Read().Dropped - before.Dropped;
+                    var flush = Stopwatch.StartNew();
+                    processor.ForceFlush((int)options.FlushTimeout.TotalMilliseconds);
                     var after = counters.Read();
 
                     var step = new ExportStep(
-                        round, settings.Name, settings.MaxQueueSize, settings.MaxExportBatchSize, settings.ScheduledDelayMilliseconds,
-                        rate, offered.Spans / offered.Elapsed.TotalSeconds, offered.Spans,
-                        after.Dropped - before.Dropped, after.Exported - before.Exported);
+                        round, receiver, settings.Name, settings.MaxQueueSize, settings.MaxExportBatchSize, settings.ScheduledDelayMilliseconds,
+                        rate, offered.Spans / offered.Elapsed.TotalSeconds, offered.Spans, dropped, after.Exported - before.Exported,
+                        flush.Elapsed.TotalMilliseconds);
                     await output.WriteLineAsync(JsonSerializer.Serialize(step));
                     await output.FlushAsync();
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"round {round} | {settings.Name} | offered {step.AchievedRate:F0}/s | dropped {step.Dropped} of {step.Offered}"));
+                        $"round {round} | {receiver} | {settings.Name} | offered {step.AchievedRate:F0}/s | dropped {step.Dropped} of {step.Offered} | flushed in {step.FlushMilliseconds:F0} ms"));
                 }
             }
         }
@@ -100,9 +117,12 @@ public static class ExportPathBenchmark
         return (spans, clock.Elapsed);
     }
 
+    private sealed record ExportSettings(string Name, int MaxQueueSize, int MaxExportBatchSize, int ScheduledDelayMilliseconds);
+
+    /// <param name="Exported">Spans handed to the exporter by the end of the step's flush (the flush may time out first).</param>
     private sealed record ExportStep(
-        int Round, string Settings, int MaxQueueSize, int MaxExportBatchSize, int ScheduledDelayMilliseconds,
-        int TargetRate, double AchievedRate, long Offered, long Dropped, long Exported);
+        int Round, string Receiver, string Settings, int MaxQueueSize, int MaxExportBatchSize, int ScheduledDelayMilliseconds,
+        int TargetRate, double AchievedRate, long Offered, long Dropped, long Exported, double FlushMilliseconds);
 
     /// <summary>
     /// The batch processor's own counts. The SDK keeps them internal (<c>DroppedCount</c>, <c>ProcessedCount</c>) and

@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace OrdersTracing.Benchmarks.Export;
 
-internal sealed record ExportRunOptions(Uri Endpoint, TimeSpan Duration, int Rounds, int[] Rates, string Output)
+internal sealed record ExportRunOptions(Uri Dashboard, Uri Sink, TimeSpan Duration, TimeSpan FlushTimeout, int Rounds, int[] Rates, string Output)
 {
     public static ExportRunOptions Parse(string[] args)
     {
@@ -16,8 +16,10 @@ internal sealed record ExportRunOptions(Uri Endpoint, TimeSpan Duration, int Rou
             values.TryGetValue(name, out var value) ? value : throw new ArgumentException($"--{name} is required.");
 
         return new ExportRunOptions(
-            new Uri(Value("endpoint")),
+            new Uri(Value("dashboard")),
+            new Uri(Value("sink")),
             TimeSpan.FromSeconds(double.Parse(Value("seconds"), CultureInfo.InvariantCulture)),
+            TimeSpan.FromSeconds(double.Parse(Value("flush-seconds"), CultureInfo.InvariantCulture)),
             int.Parse(Value("rounds"), CultureInfo.InvariantCulture),
             [.. Value("rates").Split(',').Select(rate => int.Parse(rate, CultureInfo.InvariantCulture))],
             Value("output"));
