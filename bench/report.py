@@ -324,6 +324,7 @@ def main():
     arguments.add_argument("--settings", required=True)
     options = arguments.parse_args()
 
+    options.output = options.output.resolve()
     images = options.output / "images"
     images.mkdir(parents=True, exist_ok=True)
     body = Page(images, "images")

@@ -37,8 +37,8 @@ if [[ $quick == true ]]; then
   configuration=Debug
 else
   output=${output:-docs}
-  rounds=5 seconds=8 warmup=3 connections=16 seed_orders=10000 posted_orders=20 fix_rounds=21 index_sizes="100000 300000 1000000"
-  export_rounds=3 export_seconds=3 export_flush=10 export_rates="1000,2000,5000,10000,20000,40000,80000,160000,320000"
+  rounds=5 seconds=6 warmup=3 connections=16 seed_orders=10000 posted_orders=20 fix_rounds=21 index_sizes="100000 300000 1000000"
+  export_rounds=3 export_seconds=2 export_flush=10 export_rates="1000,5000,20000,80000,320000"
   bdn_job=(--job short --iterationCount 15)
   configuration=Release
 fi
@@ -66,9 +66,14 @@ fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/orderstracing-bench.XXXXXX")
 pids=()
 cleanup() {
+  local status=$?
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
-  rm -rf "$work"
+  if [[ $status -eq 0 ]]; then
+    rm -rf "$work"
+  else
+    echo "bench/run.sh failed ($status); its logs and raw results are in $work" >&2
+  fi
 }
 trap cleanup EXIT
 trap 'exit 143' TERM INT
@@ -277,7 +282,9 @@ echo "[${SECONDS}s] 4/4 Microbenchmarks: the query detectors per span (Benchmark
   --filter '*QueryDetectionBenchmarks*' --inProcess "${bdn_job[@]}" --exporters json --artifacts "$work/bdn" >"$work/bdn.log")
 cp "$work"/bdn/results/*QueryDetectionBenchmarks-report-full-compressed.json "$work/micro.json"
 
-command="$(compgen -e | grep '^BENCH_' | while read -r name; do printf '%s=%q ' "$name" "${!name}"; done)./bench/run.sh$([[ $quick == true ]] && echo " --quick")"
+overrides=$(compgen -e | grep '^BENCH_' | while read -r name; do printf '%s=%q ' "$name" "${!name}"; done || true)
+command="$overrides./bench/run.sh"
+[[ $quick == true ]] && command+=" --quick"
 python3 bench/report.py --work "$work" --output "$output" --command "$command" \
   --settings "rounds=$rounds seconds=$seconds warmup=$warmup connections=$connections seed_orders=$seed_orders fix_rounds=$fix_rounds index_sizes=${index_sizes// /,} export_rounds=$export_rounds export_seconds=$export_seconds bdn=${bdn_job[*]}"
 echo "[${SECONDS}s] Wrote $output/performance.md"
