@@ -281,7 +281,7 @@ def export_path(page, work):
         f'"export.dat" index {i} using 1:2 with linespoints title "{receiver.split(" (")[0]}, {name}"' for i, (receiver, name) in enumerate(runs))
     page.plot("perf-export-drops", (
         'set title "Spans dropped by the batch processor against the rate offered (median over rounds)"\n'
-        'set xlabel "spans per second offered"\nset ylabel "% dropped"\nset logscale x\nset yrange [-2:100]\nset grid\nset key top left\n'
+        'set xlabel "spans per second offered"\nset ylabel "% dropped"\nset logscale x\nset yrange [-2:100]\nset grid\nset key right center\n'
         f"plot {plots}\n"), {"export.dat": data})
 
 
