@@ -1,4 +1,5 @@
 using OrdersTracing.Api.Admin;
+using OrdersTracing.Api.Diagnostics;
 using OrdersTracing.Api.Orders;
 using OrdersTracing.Api.Payments;
 using OrdersTracing.Api.Problems;
@@ -21,9 +22,11 @@ app.UseStatusCodePages();
 
 app.MapOrdersApi();
 app.MapPaymentWebhooksApi();
+app.MapPingApi();
 if (app.Environment.IsDevelopment())
 {
     app.MapSeedingApi();
+    app.MapProcessStatsApi();
 }
 
 app.MapDefaultEndpoints();

@@ -1,11 +1,18 @@
 #!/usr/bin/env bash
 # Installs what the run and test commands need on a fresh Debian machine with the .NET SDK: PostgreSQL's server,
-# which the AppHost runs as a local process where there is no container runtime, and, with --with-browser, Chromium
-# for the browser test.
+# which the AppHost runs as a local process where there is no container runtime; with --with-browser, Chromium for the
+# browser test; with --with-bench, wrk and gnuplot for the benchmark (bench/run.sh).
 set -euo pipefail
 
 with_browser=false
-[[ "${1:-}" == "--with-browser" ]] && with_browser=true
+with_bench=false
+for option in "$@"; do
+  case "$option" in
+    --with-browser) with_browser=true ;;
+    --with-bench) with_bench=true ;;
+    *) echo "usage: $0 [--with-browser] [--with-bench]" >&2; exit 2 ;;
+  esac
+done
 
 if ! command -v dotnet >/dev/null 2>&1; then
   echo "The .NET SDK is missing: install the version global.json names (10.0.401 or a later 10.0 feature band)." >&2
@@ -15,8 +22,12 @@ fi
 as_root=()
 if [[ $(id -u) -ne 0 ]]; then
   if ! command -v sudo >/dev/null 2>&1; then
-    if ! compgen -G "/usr/lib/postgresql/*/bin/postgres" >/dev/null || [[ $with_browser == true && ! -x /usr/bin/chromium ]]; then
-      echo "PostgreSQL's server or Chromium is missing and this user cannot install them: run 'apt-get install -y postgresql chromium' as root." >&2
+    missing=false
+    compgen -G "/usr/lib/postgresql/*/bin/postgres" >/dev/null || missing=true
+    [[ $with_browser == true && ! -x /usr/bin/chromium ]] && missing=true
+    [[ $with_bench == true ]] && ! { command -v wrk && command -v gnuplot; } >/dev/null && missing=true
+    if [[ $missing == true ]]; then
+      echo "PostgreSQL's server, Chromium, wrk or gnuplot is missing and this user cannot install them: run 'apt-get install -y postgresql chromium wrk gnuplot-nox' as root." >&2
       exit 1
     fi
   fi
@@ -34,6 +45,13 @@ if [[ $with_browser == true && ! -x /usr/bin/chromium ]]; then
   echo "Installing Chromium (apt-get install chromium)..."
   "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
   "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+
+# The benchmark drives the Api with wrk and draws its plots with gnuplot (PNG through cairo, no X).
+if [[ $with_bench == true ]] && ! { command -v wrk && command -v gnuplot; } >/dev/null; then
+  echo "Installing wrk and gnuplot (apt-get install wrk gnuplot-nox)..."
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk gnuplot-nox >/dev/null
 fi
 
 if [[ $(id -u) -eq 0 ]] && ! command -v setpriv >/dev/null 2>&1; then

@@ -2,7 +2,8 @@
 # Runs a throwaway PostgreSQL server for the AppHost's local mode: a fresh data folder each run, listening on
 # 127.0.0.1:$PGPORT with password authentication, removed when the resource stops. A server that stops by itself
 # (a crash, or an operator's `kill -INT <postmaster pid>`) is started again after $restart_delay s on the same data,
-# as a container with a restart policy would be: an outage, not a lost database.
+# as a container with a restart policy would be: an outage, not a lost database. Arguments are passed on to the
+# server (the benchmark adds -c shared_preload_libraries=pg_stat_statements to count queries).
 set -euo pipefail
 
 : "${PGPORT:?PGPORT must name the port to listen on}"
@@ -48,7 +49,7 @@ rm -f "$root/password"
 restarts=0
 while true; do
   "${as_server_user[@]}" "$bindir/postgres" -D "$root/data" -p "$PGPORT" -c listen_addresses=127.0.0.1 \
-    -c unix_socket_directories="$root" -c max_connections=200 &
+    -c unix_socket_directories="$root" -c max_connections=200 "$@" &
   server_pid=$!
   status=0
   wait "$server_pid" || status=$?

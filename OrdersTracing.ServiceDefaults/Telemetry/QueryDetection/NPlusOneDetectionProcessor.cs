@@ -7,7 +7,6 @@ using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpenTelemetry;
-using OrdersTracing.TraceAnalysis;
 
 namespace OrdersTracing.ServiceDefaults.Telemetry.QueryDetection;
 
@@ -92,61 +91,77 @@ public sealed class NPlusOneDetectionProcessor : BaseProcessor<Activity>
 
     private void End(Activity activity)
     {
-        var isQuery = QueryDetectionTelemetry.IsDatabaseSpan(activity);
-        if (isQuery && QueryDetectionTelemetry.StatementOf(activity) is null)
+        var isQuery = QueryDetectionTelemetry.IsDatabaseSpan(activity, out var rawStatement);
+        if (isQuery && rawStatement is null)
         {
             // A connection open: its time belongs to the query that waited for it, it does not break a run.
             return;
         }
 
-        if (!traces.TryGet(activity.TraceId, out var trace))
+        if (!traces.TryGet(LocalRoot(activity), out var trace))
         {
             return;
         }
 
         var isRoot = ReferenceEquals(activity, trace.Root);
+        var parent = activity.Parent;
         string? statement = null;
 
         // Sentry's "potential parents" of a run are the spans that are not queries.
-        if (isQuery && activity.Parent is { } parent && !QueryDetectionTelemetry.IsDatabaseSpan(parent))
+        if (isQuery && parent is not null && !QueryDetectionTelemetry.IsDatabaseSpan(parent))
         {
-            statement = SqlNormalizer.Normalize(QueryDetectionTelemetry.StatementOf(activity));
+            statement = StatementShapes.Of(rawStatement!);
         }
-        else if (trace.Runs is null && !isRoot)
+        else if (parent is not null && trace.OpenRuns == 0)
         {
+            // Nothing to break or complete: the common case for a span that is not a query, and no lock taken.
             return;
         }
 
-        lock (trace)
+        lock (trace.Gate)
         {
             if (statement is not null)
             {
-                AddQuery(trace, activity, statement);
+                AddQuery(trace, activity, parent!, statement);
             }
-            else if (!isQuery && activity.Parent is not null)
+            else if (!isQuery && parent is not null)
             {
-                BreakRun(trace, activity.ParentSpanId);
+                // A span that is not a query breaks its parent's run: the next query starts a new one.
+                EndRun(trace, parent);
             }
 
             // A span that ends has seen all its children (a straggler that ends later starts a run of its own).
-            CompleteRun(trace, activity.SpanId);
+            EndRun(trace, activity);
 
             if (isRoot)
             {
-                CompleteAllRuns(trace);
+                EndAllRuns(trace);
             }
+
+            trace.OpenRuns = trace.Runs?.Count ?? 0;
         }
 
-        if (isRoot)
+        if (parent is null)
         {
-            traces.Forget(trace);
+            traces.Forget(activity, trace);
         }
     }
 
-    private void AddQuery(TraceState trace, Activity query, string statement)
+    /// <summary>The ancestor without a parent in this process: a few field reads, where a trace id would be parsed and hashed.</summary>
+    private static Activity LocalRoot(Activity activity)
+    {
+        while (activity.Parent is { } parent)
+        {
+            activity = parent;
+        }
+
+        return activity;
+    }
+
+    private void AddQuery(TraceState trace, Activity query, Activity parent, string statement)
     {
         trace.Runs ??= [];
-        ref var run = ref CollectionsMarshal.GetValueRefOrAddDefault(trace.Runs, query.ParentSpanId, out _);
+        ref var run = ref CollectionsMarshal.GetValueRefOrAddDefault(trace.Runs, new SpanKey(parent), out _);
 
         if (run.Source is null)
         {
@@ -173,26 +188,9 @@ public sealed class NPlusOneDetectionProcessor : BaseProcessor<Activity>
         }
     }
 
-    private void BreakRun(TraceState trace, ActivitySpanId parentSpanId)
+    private void EndRun(TraceState trace, Activity parent)
     {
-        if (trace.Runs is null)
-        {
-            return;
-        }
-
-        ref var run = ref CollectionsMarshal.GetValueRefOrNullRef(trace.Runs, parentSpanId);
-        if (Unsafe.IsNullRef(ref run))
-        {
-            return;
-        }
-
-        ReportIfNPlusOne(trace, ref run);
-        run = default;
-    }
-
-    private void CompleteRun(TraceState trace, ActivitySpanId parentSpanId)
-    {
-        if (trace.Runs is null || !trace.Runs.Remove(parentSpanId, out var run))
+        if (trace.Runs is null || !trace.Runs.Remove(new SpanKey(parent), out var run))
         {
             return;
         }
@@ -200,16 +198,16 @@ public sealed class NPlusOneDetectionProcessor : BaseProcessor<Activity>
         ReportIfNPlusOne(trace, ref run);
     }
 
-    private void CompleteAllRuns(TraceState trace)
+    private void EndAllRuns(TraceState trace)
     {
         if (trace.Runs is null)
         {
             return;
         }
 
-        foreach (var parentSpanId in trace.Runs.Keys.ToArray())
+        foreach (var parent in trace.Runs.Keys.ToArray())
         {
-            CompleteRun(trace, parentSpanId);
+            EndRun(trace, parent.Span);
         }
     }
 
@@ -294,16 +292,31 @@ public sealed class NPlusOneDetectionProcessor : BaseProcessor<Activity>
         }
     }
 
-    /// <summary>One followed trace; its lock guards its runs.</summary>
+    /// <summary>One followed trace; its gate guards its runs.</summary>
     private sealed class TraceState(Activity root)
     {
+        private int openRuns;
+
+        public Lock Gate { get; } = new();
+
         public Activity Root { get; } = root;
 
-        public Dictionary<ActivitySpanId, Run>? Runs { get; set; }
+        /// <summary>The runs under way, by their parent span.</summary>
+        public Dictionary<SpanKey, Run>? Runs { get; set; }
+
+        /// <summary>How many runs are under way, written under the gate and read without it, to skip the gate when none is.</summary>
+        public int OpenRuns
+        {
+            get => Volatile.Read(ref openRuns);
+            set => Volatile.Write(ref openRuns, value);
+        }
 
         public HashSet<string>? Reported { get; set; }
 
         public TimeSpan WorstTotalDuration { get; set; }
+
+        /// <summary>Further local roots of the trace (the service called twice in one trace), which report to this one.</summary>
+        public List<Activity>? OtherRoots { get; set; }
 
         // Links of the table's list, oldest first, under the table's lock.
         public TraceState? Older { get; set; }
@@ -312,12 +325,14 @@ public sealed class NPlusOneDetectionProcessor : BaseProcessor<Activity>
     }
 
     /// <summary>
-    /// The followed traces by id, at most <c>capacity</c> of them, the oldest dropped first. Lookups take no lock;
-    /// adding and removing do, to keep the age list and the count exact.
+    /// The followed traces, at most <c>capacity</c> of them, the oldest dropped first. Every span looks its trace up by
+    /// its local root, by reference and without a lock; only a new root looks by trace id, to join a trace already
+    /// followed. Adding and removing take the lock, to keep the age list and the count exact.
     /// </summary>
     private sealed class TraceTable(int capacity)
     {
-        private readonly ConcurrentDictionary<ActivityTraceId, TraceState> byId = new();
+        private readonly ConcurrentDictionary<SpanKey, TraceState> byRoot = new();
+        private readonly Dictionary<ActivityTraceId, TraceState> byId = [];
         private readonly Lock gate = new();
         private TraceState? oldest;
         private TraceState? newest;
@@ -325,16 +340,18 @@ public sealed class NPlusOneDetectionProcessor : BaseProcessor<Activity>
 
         public int Count => Volatile.Read(ref count);
 
-        public bool TryGet(ActivityTraceId traceId, [MaybeNullWhen(false)] out TraceState trace) =>
-            byId.TryGetValue(traceId, out trace);
+        public bool TryGet(Activity root, [MaybeNullWhen(false)] out TraceState trace) =>
+            byRoot.TryGetValue(new SpanKey(root), out trace);
 
         public void Track(Activity root)
         {
             lock (gate)
             {
                 // A second local root of a followed trace (the service called twice in one trace) reports to the first.
-                if (byId.ContainsKey(root.TraceId))
+                if (byId.TryGetValue(root.TraceId, out var followed))
                 {
+                    (followed.OtherRoots ??= []).Add(root);
+                    byRoot[new SpanKey(root)] = followed;
                     return;
                 }
 
@@ -355,15 +372,27 @@ public sealed class NPlusOneDetectionProcessor : BaseProcessor<Activity>
 
                 newest = trace;
                 byId[root.TraceId] = trace;
+                byRoot[new SpanKey(root)] = trace;
                 count++;
             }
         }
 
-        public void Forget(TraceState trace)
+        /// <summary>Forgets a local root that ended: the whole trace if it is the trace's first root.</summary>
+        public void Forget(Activity root, TraceState trace)
         {
             lock (gate)
             {
-                if (byId.TryGetValue(trace.Root.TraceId, out var tracked) && ReferenceEquals(tracked, trace))
+                if (!ReferenceEquals(root, trace.Root))
+                {
+                    if (trace.OtherRoots?.Remove(root) == true)
+                    {
+                        byRoot.TryRemove(new SpanKey(root), out _);
+                    }
+
+                    return;
+                }
+
+                if (byId.TryGetValue(root.TraceId, out var tracked) && ReferenceEquals(tracked, trace))
                 {
                     Remove(trace);
                 }
@@ -392,8 +421,29 @@ public sealed class NPlusOneDetectionProcessor : BaseProcessor<Activity>
 
             trace.Older = null;
             trace.Newer = null;
-            byId.TryRemove(trace.Root.TraceId, out _);
+            byId.Remove(trace.Root.TraceId);
+            byRoot.TryRemove(new SpanKey(trace.Root), out _);
+            foreach (var other in trace.OtherRoots ?? [])
+            {
+                byRoot.TryRemove(new SpanKey(other), out _);
+            }
+
             count--;
         }
+    }
+
+    /// <summary>
+    /// A span as a dictionary key, by reference: no span id to parse or hash, and, as a struct with its own equality,
+    /// no comparer to call through an interface.
+    /// </summary>
+    private readonly struct SpanKey(Activity span) : IEquatable<SpanKey>
+    {
+        public Activity Span { get; } = span;
+
+        public bool Equals(SpanKey other) => ReferenceEquals(Span, other.Span);
+
+        public override bool Equals(object? obj) => obj is SpanKey other && Equals(other);
+
+        public override int GetHashCode() => RuntimeHelpers.GetHashCode(Span);
     }
 }

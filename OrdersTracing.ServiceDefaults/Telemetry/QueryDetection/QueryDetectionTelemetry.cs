@@ -14,20 +14,58 @@ public static partial class QueryDetectionTelemetry
 
     /// <summary>
     /// A span is a query when it names its database system: <c>db.system.name</c> in current semantic conventions,
-    /// <c>db.system</c> in older instrumentations. A tag lookup, no allocation: every span of the service comes here.
+    /// <c>db.system</c> in older instrumentations.
     /// </summary>
-    public static bool IsDatabaseSpan(Activity activity) =>
-        activity.GetTagItem(TelemetryTags.DbSystemName) is not null || activity.GetTagItem(TelemetryTags.DbSystem) is not null;
+    public static bool IsDatabaseSpan(Activity activity) => IsDatabaseSpan(activity, out _);
 
     /// <summary>
     /// A database span that ran a statement. Npgsql also traces connection opens: database spans without a statement,
     /// which are neither part of a run of queries nor a break in one.
     /// </summary>
-    public static bool IsQuery(Activity activity) => IsDatabaseSpan(activity) && StatementOf(activity) is not null;
+    public static bool IsQuery(Activity activity) => IsDatabaseSpan(activity, out var statement) && statement is not null;
 
     /// <summary>The statement as the instrumentation recorded it, under its current or its older name.</summary>
-    public static string? StatementOf(Activity activity) =>
-        activity.GetTagItem(TelemetryTags.DbQueryText) as string ?? activity.GetTagItem(TelemetryTags.DbStatement) as string;
+    public static string? StatementOf(Activity activity)
+    {
+        IsDatabaseSpan(activity, out var statement);
+        return statement;
+    }
+
+    /// <summary>
+    /// Whether the span is a database span, and its statement, in one pass over its tags that looks no further than the
+    /// first two characters of a tag that is not a <c>db.</c> one: every span of the service comes here, so this must
+    /// cost next to nothing and allocate nothing.
+    /// </summary>
+    public static bool IsDatabaseSpan(Activity activity, out string? statement)
+    {
+        var isDatabase = false;
+        string? queryText = null;
+        string? olderStatement = null;
+        foreach (ref readonly var tag in activity.EnumerateTagObjects())
+        {
+            var key = tag.Key;
+            if (key.Length < 9 || key[0] != 'd' || key[1] != 'b')
+            {
+                continue;
+            }
+
+            switch (key)
+            {
+                case TelemetryTags.DbSystemName or TelemetryTags.DbSystem:
+                    isDatabase = true;
+                    break;
+                case TelemetryTags.DbQueryText:
+                    queryText = tag.Value as string;
+                    break;
+                case TelemetryTags.DbStatement:
+                    olderStatement = tag.Value as string;
+                    break;
+            }
+        }
+
+        statement = queryText ?? olderStatement;
+        return isDatabase;
+    }
 
     internal static Meter CreateMeter(IMeterFactory meterFactory) => meterFactory.Create(MeterName);
 

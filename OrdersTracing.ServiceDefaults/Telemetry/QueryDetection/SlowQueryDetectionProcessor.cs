@@ -3,7 +3,6 @@ using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpenTelemetry;
-using OrdersTracing.TraceAnalysis;
 
 namespace OrdersTracing.ServiceDefaults.Telemetry.QueryDetection;
 
@@ -40,14 +39,14 @@ public sealed class SlowQueryDetectionProcessor : BaseProcessor<Activity>
 
     public override void OnEnd(Activity activity)
     {
-        if (activity.Duration < threshold || !QueryDetectionTelemetry.IsQuery(activity))
+        if (activity.Duration < threshold || !QueryDetectionTelemetry.IsDatabaseSpan(activity, out var statement) || statement is null)
         {
             return;
         }
 
         try
         {
-            MarkSlowQuery(activity);
+            MarkSlowQuery(activity, StatementShapes.Of(statement));
         }
         catch (Exception exception)
         {
@@ -59,9 +58,8 @@ public sealed class SlowQueryDetectionProcessor : BaseProcessor<Activity>
         }
     }
 
-    private void MarkSlowQuery(Activity query)
+    private void MarkSlowQuery(Activity query, string statement)
     {
-        var statement = SqlNormalizer.Normalize(QueryDetectionTelemetry.StatementOf(query));
         query.SetTag(TelemetryTags.DbSlowQuery, true);
         query.SetTag(TelemetryTags.DbSlowQueryStatement, statement);
 
