@@ -30,6 +30,20 @@ public sealed class TraceContextTrustBoundaryTests
     }
 
     [Fact]
+    public async Task An_untrusted_caller_cannot_choose_the_trace_or_the_baggage_through_the_older_headers()
+    {
+        await using var edge = CreateEdge();
+        await edge.StartAsync();
+
+        var seen = await CallAsync(edge, ("Request-Id", $"00-{CallerTrace}-{CallerSpan}-01"), ("Correlation-Context", "campaign=spring"));
+        var server = await edge.WaitForServerSpanAsync("/baggage");
+
+        Assert.NotEqual(CallerTrace, server.TraceId);
+        Assert.Equal(default, server.ParentSpanId);
+        Assert.Equal("none", seen);
+    }
+
+    [Fact]
     public async Task A_trusted_caller_continues_its_trace_with_its_baggage()
     {
         await using var edge = CreateEdge(("Tracing:TrustedCallers:0", "10.0.0.0/8"), ("Tracing:TrustedCallers:1", "127.0.0.1"));
@@ -57,19 +71,26 @@ public sealed class TraceContextTrustBoundaryTests
     }
 
     private static TelemetryTestHost CreateEdge(params (string Key, string? Value)[] settings) => TelemetryTestHost.CreateWeb(
-        app => app.MapGet("/baggage", () => Baggage.Current.Count == 0
-            ? "none"
-            : string.Join(",", Baggage.Current.GetBaggage().Select(item => $"{item.Key}={item.Value}"))),
+        // Baggage as OpenTelemetry (the baggage header) and the runtime (also Correlation-Context) each took it in.
+        app => app.MapGet("/baggage", () => Baggage.Current.GetBaggage().Select(item => $"{item.Key}={item.Value}")
+                .Concat((Activity.Current?.Baggage ?? []).Select(item => $"{item.Key}={item.Value}")).Distinct().ToList() is { Count: > 0 } items
+            ? string.Join(",", items)
+            : "none"),
         builder => builder.AddTraceContextTrustBoundary(),
         settings);
 
-    private static async Task<string> CallAsync(TelemetryTestHost edge)
+    private static Task<string> CallAsync(TelemetryTestHost edge) =>
+        CallAsync(edge, ("traceparent", $"00-{CallerTrace}-{CallerSpan}-01"), ("baggage", "campaign=spring"));
+
+    private static async Task<string> CallAsync(TelemetryTestHost edge, params (string Name, string Value)[] headers)
     {
         // Without a propagator the client neither starts a span nor replaces the traceparent below with its own.
         using var http = new HttpClient(new SocketsHttpHandler { ActivityHeadersPropagator = null }) { BaseAddress = edge.BaseAddress };
         using var request = new HttpRequestMessage(HttpMethod.Get, "/baggage");
-        request.Headers.Add("traceparent", $"00-{CallerTrace}-{CallerSpan}-01");
-        request.Headers.Add("baggage", "campaign=spring");
+        foreach (var (name, value) in headers)
+        {
+            request.Headers.Add(name, value);
+        }
 
         using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
         response.EnsureSuccessStatusCode();

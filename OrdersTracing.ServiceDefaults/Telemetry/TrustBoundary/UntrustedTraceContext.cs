@@ -14,19 +14,30 @@ internal sealed class UntrustedTraceContext(StringValues traceParent, StringValu
     public const string TraceStateHeader = "tracestate";
     public const string BaggageHeader = "baggage";
 
+    // ASP.NET Core's default propagator also reads the pre-W3C headers: Request-Id when there is no traceparent, and
+    // Correlation-Context as baggage. Left on the request, they would let a caller choose our trace id after all.
+    public const string RequestIdHeader = "Request-Id";
+    public const string CorrelationContextHeader = "Correlation-Context";
+
+    private static readonly string[] ContextHeaders =
+        [TraceParentHeader, TraceStateHeader, BaggageHeader, RequestIdHeader, CorrelationContextHeader];
+
     /// <summary>Removes the headers when the caller sent any; <see langword="null"/> when there was nothing to take.</summary>
     public static UntrustedTraceContext? TakeFrom(IHeaderDictionary headers)
     {
-        if (!headers.ContainsKey(TraceParentHeader) && !headers.ContainsKey(TraceStateHeader) && !headers.ContainsKey(BaggageHeader))
+        if (!ContextHeaders.Any(headers.ContainsKey))
         {
             return null;
         }
 
+        // Only a traceparent is kept, as a link; baggage is dropped: it is the caller's say-so about our data (tenant,
+        // user, flags).
         var context = new UntrustedTraceContext(headers[TraceParentHeader], headers[TraceStateHeader]);
-        headers.Remove(TraceParentHeader);
-        headers.Remove(TraceStateHeader);
-        // Baggage is dropped, not linked: it is the caller's say-so about our data (tenant, user, flags).
-        headers.Remove(BaggageHeader);
+        foreach (var header in ContextHeaders)
+        {
+            headers.Remove(header);
+        }
+
         return context;
     }
 
