@@ -9,4 +9,5 @@ public sealed record OrderServices(
     OrdersDbContext Db,
     PaymentProviderClient Payments,
     TimeProvider Clock,
-    IOptionsMonitor<ScenarioOptions> Scenarios);
+    IOptionsMonitor<ScenarioOptions> Scenarios,
+    ILogger<OrderServices> Logger);

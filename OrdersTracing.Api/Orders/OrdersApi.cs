@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using OrdersTracing.Api.Payments;
 using OrdersTracing.Api.Payments.Outbox;
+using OrdersTracing.Api.Problems;
 using OrdersTracing.Api.Scenarios;
 using OrdersTracing.Api.Tenancy;
 using OrdersTracing.Api.Telemetry;
@@ -69,7 +70,20 @@ public static class OrdersApi
 
         // From here the order exists: finish recording its payment even if the caller goes away.
         var result = await services.Payments.CreatePaymentIntentAsync(order, paymentMethod, CancellationToken.None);
-        await RecordPaymentAsync(services.Db, order, result, CancellationToken.None);
+        try
+        {
+            await RecordPaymentAsync(services.Db, order, result, CancellationToken.None);
+        }
+        catch (Exception exception) when (DatabaseUnavailableExceptionHandler.IsDatabaseUnavailable(exception))
+        {
+            // The order is saved and the provider has answered: a 503 now would invite the caller to place the order
+            // again and be charged twice. The order is answered as it is; the provider's webhook records a successful
+            // payment once the database is back.
+            activity?.AddException(exception);
+            services.Logger.LogWarning(
+                "Order {OrderId} was saved and its payment answered, but the database went away before the answer was recorded: {Error}",
+                order.Id, exception.GetBaseException().Message);
+        }
 
         activity?.SetTag(TelemetryTags.PaymentStatus, order.PaymentStatus.ToString());
         if (!result.Succeeded)

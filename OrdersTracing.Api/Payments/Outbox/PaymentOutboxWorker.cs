@@ -27,7 +27,14 @@ public sealed class PaymentOutboxWorker(
         {
             try
             {
-                if (await ProcessBatchAsync(settings, stoppingToken) == 0)
+                var round = await ProcessBatchAsync(settings, stoppingToken);
+                if (round.Deferred > 0)
+                {
+                    // The provider is unavailable (or its circuit is open): claiming the same rows again at once would
+                    // spend their attempts in milliseconds.
+                    await Task.Delay(settings.RetryDelay, clock, stoppingToken);
+                }
+                else if (round.Taken == 0)
                 {
                     await Task.Delay(settings.PollInterval, clock, stoppingToken);
                 }
@@ -45,8 +52,8 @@ public sealed class PaymentOutboxWorker(
         }
     }
 
-    /// <summary>Claims and settles one batch; returns how many payments it took.</summary>
-    public async Task<int> ProcessBatchAsync(PaymentOutboxOptions settings, CancellationToken cancellationToken)
+    /// <summary>Claims and settles one batch; says how many payments it took and how many it left for a later round.</summary>
+    public async Task<OutboxRound> ProcessBatchAsync(PaymentOutboxOptions settings, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<OrdersDbContext>();
@@ -67,17 +74,22 @@ public sealed class PaymentOutboxWorker(
                     .ToListAsync(cancellationToken);
             }
 
+            var deferred = 0;
             foreach (var request in due)
             {
-                await ProcessAsync(db, payments, request, settings, cancellationToken);
+                if (!await ProcessAsync(db, payments, request, settings, cancellationToken))
+                {
+                    deferred++;
+                }
             }
 
             await transaction.CommitAsync(cancellationToken);
-            return due.Count;
+            return new OutboxRound(due.Count, deferred);
         });
     }
 
-    private async Task ProcessAsync(
+    /// <summary>Settles one payment; <see langword="false"/> when it is left for a later round.</summary>
+    private async Task<bool> ProcessAsync(
         OrdersDbContext db, PaymentProviderClient payments, PaymentRequest request, PaymentOutboxOptions settings, CancellationToken cancellationToken)
     {
         var requestContext = request.RequestContext;
@@ -97,7 +109,7 @@ public sealed class PaymentOutboxWorker(
             request.ProcessedAt = clock.GetUtcNow();
             activity?.SetTag(TelemetryTags.PaymentStatus, order.PaymentStatus.ToString());
             await db.SaveChangesAsync(cancellationToken);
-            return;
+            return true;
         }
 
         var result = await payments.CreatePaymentIntentAsync(order, request.PaymentMethod, cancellationToken);
@@ -109,7 +121,7 @@ public sealed class PaymentOutboxWorker(
             // Leave the row for a later round; the idempotency key makes the retry safe if this attempt did charge.
             activity?.SetTag(TelemetryTags.PaymentStatus, "retry_later");
             await db.SaveChangesAsync(cancellationToken);
-            return;
+            return false;
         }
 
         request.ProcessedAt = clock.GetUtcNow();
@@ -119,5 +131,10 @@ public sealed class PaymentOutboxWorker(
         {
             activity.RecordError(new PaymentFailedException(order.Id, result));
         }
+
+        return true;
     }
 }
+
+/// <summary>One round of the outbox: the payments claimed, and those left for a later round.</summary>
+public readonly record struct OutboxRound(int Taken, int Deferred);
