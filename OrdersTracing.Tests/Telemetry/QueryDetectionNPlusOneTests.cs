@@ -237,6 +237,17 @@ public sealed class QueryDetectionNPlusOneTests
     }
 
     [Fact]
+    public void A_connection_open_that_is_a_root_of_its_own_is_forgotten_when_it_ends()
+    {
+        using var detector = new StandaloneDetector();
+
+        // As a background worker's first connection, or a reconnect, outside any request.
+        new QueryTimeline(detector.Source).Connect(5);
+
+        Assert.Equal(0, detector.Processor.TrackedTraceCount);
+    }
+
+    [Fact]
     public void A_trace_is_forgotten_when_its_local_root_ends()
     {
         using var detector = new StandaloneDetector();

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.Extensions.Options;
+using OpenTelemetry;
 using OrdersTracing.TraceAnalysis;
 using OrdersTracing.Web.Telemetry;
 
@@ -57,6 +58,9 @@ public sealed class TraceStore(HttpClient http, IOptions<TraceLinksOptions> opti
 
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
 
+        // Reading telemetry is not part of the application's picture: traced, these calls would show in the very
+        // dependency graph the page draws, as web calling the dashboard.
+        using var untraced = SuppressInstrumentationScope.Begin();
         try
         {
             using var response = await http.SendAsync(request, cancellationToken);

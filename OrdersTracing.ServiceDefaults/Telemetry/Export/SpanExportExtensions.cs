@@ -33,7 +33,8 @@ public static class SpanExportExtensions
         var options = CreateExporterOptions(services.GetRequiredService<IConfiguration>());
         return new SpanExportMonitor(
             options.BatchExportProcessorOptions.MaxQueueSize,
-            options.Endpoint.GetLeftPart(UriPartial.Authority),
+            // Scheme, host and port only: user information in the endpoint must not reach the log line.
+            $"{options.Endpoint.Scheme}://{options.Endpoint.Host}:{options.Endpoint.Port}",
             services.GetRequiredService<IMeterFactory>(),
             services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SpanExportMonitor).FullName!),
             services.GetService<TimeProvider>() ?? TimeProvider.System);

@@ -92,9 +92,10 @@ public sealed class NPlusOneDetectionProcessor : BaseProcessor<Activity>
     private void End(Activity activity)
     {
         var isQuery = QueryDetectionTelemetry.IsDatabaseSpan(activity, out var rawStatement);
-        if (isQuery && rawStatement is null)
+        if (isQuery && rawStatement is null && activity.Parent is not null)
         {
-            // A connection open: its time belongs to the query that waited for it, it does not break a run.
+            // A connection open: its time belongs to the query that waited for it, it does not break a run. One that is
+            // a local root itself (a worker's connection, a reconnect) goes on, so that its trace is forgotten.
             return;
         }
 

@@ -1,10 +1,12 @@
 using System.ComponentModel.DataAnnotations;
+using OrdersTracing.TraceAnalysis;
 
 namespace OrdersTracing.ServiceDefaults.Telemetry.QueryDetection;
 
 /// <summary>
 /// When a trace is marked as having an N+1 or a slow query; bound from <c>Tracing:QueryDetection</c> and validated
-/// at start-up, so that a threshold of zero stops the service instead of flagging every request.
+/// at start-up, so that a threshold of zero stops the service instead of flagging every request. The defaults are
+/// <see cref="QueryFindings"/>' own, so that the live marks and the Trace doctor's findings agree.
 /// </summary>
 public sealed class QueryDetectionOptions
 {
@@ -15,17 +17,17 @@ public sealed class QueryDetectionOptions
 
     /// <summary>How many identical queries in a row make an N+1; Sentry's default.</summary>
     [Range(2, int.MaxValue, ErrorMessage = "Tracing:QueryDetection:MinimumRepeatedQueries must be at least 2.")]
-    public int MinimumRepeatedQueries { get; set; } = 5;
+    public int MinimumRepeatedQueries { get; set; } = QueryFindings.DefaultMinimumRepetitions;
 
     /// <summary>How long the repeated queries must take together; a fast loop is not worth an alert.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00", ErrorMessage = "Tracing:QueryDetection:MinimumTotalDuration must be between 0 and 1 day.")]
-    public TimeSpan MinimumTotalDuration { get; set; } = TimeSpan.FromMilliseconds(50);
+    public TimeSpan MinimumTotalDuration { get; set; } = QueryFindings.DefaultMinimumTotalDuration;
 
     /// <summary>Whether a database span longer than <see cref="SlowQueryThreshold"/> is marked.</summary>
     public bool SlowQueryEnabled { get; set; } = true;
 
     [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00", ErrorMessage = "Tracing:QueryDetection:SlowQueryThreshold must be between 1 ms and 1 day.")]
-    public TimeSpan SlowQueryThreshold { get; set; } = TimeSpan.FromMilliseconds(500);
+    public TimeSpan SlowQueryThreshold { get; set; } = QueryFindings.DefaultSlowQueryThreshold;
 
     /// <summary>
     /// How many traces the N+1 detector follows at once; beyond it the oldest is dropped, so a flood of requests
