@@ -4,7 +4,7 @@
 set -uo pipefail
 cd "$(dirname "$0")"
 
-./scripts/install-prerequisites.sh --with-browser || exit 1
+./scripts/install-prerequisites.sh --with-browser --with-bench || exit 1
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

@@ -94,6 +94,7 @@ PGPORT=$pg_port POSTGRES_PASSWORD=bench bash OrdersTracing.AppHost/Postgres/run-
   -c shared_preload_libraries=pg_stat_statements >"$work/postgres.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 100); do pg_isready -q -h 127.0.0.1 -p "$pg_port" && break; sleep 0.1; done
+pg_isready -q -h 127.0.0.1 -p "$pg_port" || { echo "PostgreSQL did not start:" >&2; cat "$work/postgres.log" >&2; exit 1; }
 sql() { psql -h 127.0.0.1 -p "$pg_port" -U postgres -d "$1" -qAtc "$2"; }
 
 dashboard_port=$(free_port); otlp_port=$(free_port)
@@ -268,7 +269,7 @@ benchmarks=bench/OrdersTracing.Benchmarks/bin/$configuration/net10.0/OrdersTraci
 sink_port=$(free_port)
 dotnet "$benchmarks" sink --urls "http://127.0.0.1:$sink_port" >"$work/sink.log" 2>&1 &
 pids+=($!)
-sleep 1
+wait_for "http://127.0.0.1:$sink_port/alive"
 dotnet "$benchmarks" export --dashboard "$otlp" --sink "http://127.0.0.1:$sink_port" --seconds "$export_seconds" \
   --flush-seconds "$export_flush" --rounds "$export_rounds" --rates "$export_rates" --output "$work/export.jsonl" >"$work/export.log"
 

@@ -22,24 +22,33 @@ pg_port=$(free_port); api_port=$(free_port); pay_port=$(free_port); otlp_port=$(
 api="http://127.0.0.1:$api_port"
 control="http://127.0.0.1:$control_port"
 work=$(mktemp -d)
-export PGPORT=$pg_port POSTGRES_PASSWORD=measure
-bash OrdersTracing.AppHost/Postgres/run-local-postgres.sh >/dev/null 2>&1 &
-pg_pid=$!
-for _ in $(seq 100); do pg_isready -q -h 127.0.0.1 -p "$pg_port" && break; sleep 0.1; done
-python3 scripts/reliability/otlp_receiver.py "$otlp_port" "$control_port" ok &
-receiver_pid=$!
-for _ in $(seq 100); do curl -sf "$control/stats" >/dev/null && break; sleep 0.1; done
-PaymentProvider__Latency=00:00:00.050 Logging__LogLevel__Default=Warning \
-  dotnet OrdersTracing.PaymentProvider/bin/Release/net10.0/OrdersTracing.PaymentProvider.dll --urls "http://127.0.0.1:$pay_port" >/dev/null 2>&1 &
-pay_pid=$!
+pids=()
 api_pid=""
 cleanup() {
-  [[ -n "$api_pid" ]] && kill -TERM "$api_pid" 2>/dev/null
-  kill -TERM "$pay_pid" "$receiver_pid" "$pg_pid" 2>/dev/null
+  # Whatever already ended must not stop the rest of the cleanup.
+  [[ -n "$api_pid" ]] && { kill -TERM "$api_pid" 2>/dev/null || true; }
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
   rm -rf "$work"
 }
 trap cleanup EXIT
+ready() { # $1: what, then a command that succeeds once it is ready
+  local what=$1; shift
+  for _ in $(seq 100); do "$@" >/dev/null 2>&1 && return; sleep 0.1; done
+  echo "$what did not start" >&2; exit 1
+}
+
+export PGPORT=$pg_port POSTGRES_PASSWORD=measure
+bash OrdersTracing.AppHost/Postgres/run-local-postgres.sh >/dev/null 2>&1 &
+pids+=($!)
+ready PostgreSQL pg_isready -q -h 127.0.0.1 -p "$pg_port"
+python3 scripts/reliability/otlp_receiver.py "$otlp_port" "$control_port" ok &
+pids+=($!)
+ready "The OTLP receiver" curl -sf "$control/stats"
+PaymentProvider__Latency=00:00:00.050 Logging__LogLevel__Default=Warning \
+  dotnet OrdersTracing.PaymentProvider/bin/Release/net10.0/OrdersTracing.PaymentProvider.dll --urls "http://127.0.0.1:$pay_port" >/dev/null 2>&1 &
+pids+=($!)
+ready "The payment provider" curl -sf "http://127.0.0.1:$pay_port/alive"
 
 start_api() { # $1: log file
   ASPNETCORE_ENVIRONMENT=Development OTEL_SERVICE_NAME=api \
@@ -68,8 +77,11 @@ order() { curl -sf -o /dev/null -H 'X-Tenant-Id: reliability' -H 'X-User-Id: mea
 echo "| telemetry backend | round | requests | failed | p50 ms | p99 ms | max ms | Api peak RSS MB | spans dropped (reported) | traces back after |"
 echo "|---|---|---|---|---|---|---|---|---|---|"
 declare -A p99s
+modes=(ok blackhole refuse)
 for round in $(seq "$rounds"); do
-for mode in ok blackhole refuse; do
+for turn in 0 1 2; do
+  # Each round starts with another backend, so that neither a cold first run nor a busy moment falls on one alone.
+  mode=${modes[$(( (turn + round) % 3 ))]}
   curl -sf "$control/mode/ok" >/dev/null
   start_api "$work/api-$mode.log"
   python3 scripts/reliability/steady_load.py "$api" 20 5 >/dev/null   # warm up: JIT, connections, pools

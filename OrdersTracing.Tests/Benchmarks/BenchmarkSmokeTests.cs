@@ -79,9 +79,20 @@ public sealed partial class BenchmarkSmokeTests
         }
         catch (OperationCanceledException)
         {
-            // SIGTERM, not a kill of the tree: the script's trap stops what it started.
+            // SIGTERM first, so the script's trap stops what it started; bash runs the trap only once its foreground
+            // child (a build, BenchmarkDotNet) returns, so after a grace period the whole tree is killed.
             Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])?.WaitForExit();
-            await process.WaitForExitAsync(CancellationToken.None);
+            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+            try
+            {
+                await process.WaitForExitAsync(grace.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync(CancellationToken.None);
+            }
+
             return (-1, $"timed out after {Deadline}\n{await stdout}\n{await stderr}");
         }
 

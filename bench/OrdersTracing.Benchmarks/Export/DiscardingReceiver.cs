@@ -22,6 +22,7 @@ public static class DiscardingReceiver
             await context.Request.Body.CopyToAsync(Stream.Null, context.RequestAborted);
             return Results.Bytes([], "application/x-protobuf");
         });
+        app.MapGet("/alive", () => Results.Ok());
         await app.RunAsync();
         return 0;
     }
