@@ -64,6 +64,9 @@ public sealed class OrderFuzzTests(OrdersAppFixture fixture)
         {
             Content = new StringContent(body, Encoding.UTF8, "application/json"),
         };
+        // As a client uploading a body of unknown acceptability should: the server can refuse an oversized body before
+        // it is sent, instead of closing the connection under a client still writing it (a reset, not an answer).
+        request.Headers.ExpectContinue = true;
         request.Headers.Add("traceparent", $"00-{TestIds.NewTraceId()}-{TestIds.NewSpanId()}-00");
         request.Headers.Add(CallerHeaders.TenantId, tenant);
         request.Headers.Add(CallerHeaders.UserId, "fuzzer");
