@@ -24,5 +24,15 @@ if [[ $status -ne 0 && $failed -eq 0 ]]; then
   failed=1
 fi
 
+if [[ $failed -gt 0 ]]; then
+  # CI keeps only the tail of the output: repeat each failed test's name and message (not its stack) there.
+  echo
+  echo "Failed tests:"
+  awk '/^  Failed / { shown = 1; lines = 0; print; next }
+       /^  (Stack Trace|Standard Output Messages):/ { shown = 0 }
+       shown && lines < 15 { print; lines++ }' "$log"
+  echo
+fi
+
 echo "$passed passed, $failed failed, $skipped skipped"
 exit "$status"

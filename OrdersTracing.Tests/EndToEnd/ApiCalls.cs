@@ -12,10 +12,20 @@ public static class ApiCalls
     public static async Task<HttpResponseMessage> SendAsync(
         HttpClient api, HttpMethod method, string path, string? tenant, string? user, HttpContent? content = null, string? traceId = null)
     {
-        using var request = new HttpRequestMessage(method, path) { Content = content };
+        using var request = Request(method, path, tenant, user, content, traceId);
+        return await api.SendAsync(request);
+    }
+
+    /// <summary>A request as Web sends it, for a test that sets more on it (headers, <c>Expect: 100-continue</c>) before sending.</summary>
+    /// <param name="traceId">Makes the call part of this trace, as a caller's <c>traceparent</c> does, so a test knows which trace to read back.</param>
+    /// <param name="sampled">The caller's sampling decision, which the Api's parent-based sampler follows.</param>
+    public static HttpRequestMessage Request(
+        HttpMethod method, string path, string? tenant, string? user, HttpContent? content = null, string? traceId = null, bool sampled = true)
+    {
+        var request = new HttpRequestMessage(method, path) { Content = content };
         if (traceId is not null)
         {
-            request.Headers.Add("traceparent", $"00-{traceId}-{TestIds.NewSpanId()}-01");
+            request.Headers.Add("traceparent", $"00-{traceId}-{TestIds.NewSpanId()}-{(sampled ? "01" : "00")}");
         }
 
         if (tenant is not null)
@@ -28,7 +38,7 @@ public static class ApiCalls
             request.Headers.Add(CallerHeaders.UserId, user);
         }
 
-        return await api.SendAsync(request);
+        return request;
     }
 
     /// <summary>Places a small paid order and returns its id.</summary>

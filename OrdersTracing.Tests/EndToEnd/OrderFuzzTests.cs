@@ -4,7 +4,6 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Aspire.Hosting.Testing;
-using OrdersTracing.ServiceDefaults.Identity;
 
 namespace OrdersTracing.Tests.EndToEnd;
 
@@ -60,16 +59,11 @@ public sealed class OrderFuzzTests(OrdersAppFixture fixture)
     private static async Task<(HttpStatusCode, string?)> PostAsync(HttpClient api, string tenant, string body, CancellationToken cancellationToken)
     {
         // Unsampled: thousands of requests would otherwise crowd the other tests' spans out of the dashboard.
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/orders")
-        {
-            Content = new StringContent(body, Encoding.UTF8, "application/json"),
-        };
+        using var request = ApiCalls.Request(HttpMethod.Post, "/api/orders", tenant, "fuzzer",
+            new StringContent(body, Encoding.UTF8, "application/json"), TestIds.NewTraceId(), sampled: false);
         // As a client uploading a body of unknown acceptability should: the server can refuse an oversized body before
         // it is sent, instead of closing the connection under a client still writing it (a reset, not an answer).
         request.Headers.ExpectContinue = true;
-        request.Headers.Add("traceparent", $"00-{TestIds.NewTraceId()}-{TestIds.NewSpanId()}-00");
-        request.Headers.Add(CallerHeaders.TenantId, tenant);
-        request.Headers.Add(CallerHeaders.UserId, "fuzzer");
 
         using var response = await api.SendAsync(request, cancellationToken);
         return (response.StatusCode, response.Content.Headers.ContentType?.MediaType);
