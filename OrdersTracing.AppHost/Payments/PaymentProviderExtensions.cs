@@ -31,7 +31,10 @@ public static class PaymentProviderExtensions
 
         var webhookSecret = builder.CreateResourceBuilder(ParameterResourceBuilderExtensions.CreateDefaultPasswordParameter(builder, WebhookSecretName));
 
-        var standIn = builder.AddProject<Projects.OrdersTracing_PaymentProvider>(name).WithTelemetry(telemetry).WithServiceSettings();
+        var standIn = builder.AddProject<Projects.OrdersTracing_PaymentProvider>(name)
+            .WithTelemetry(telemetry)
+            .WithServiceSettings()
+            .WithHttpHealthCheck(ServiceHealth.Path);
         foreach (var setting in new[] { "Latency", "FailureRate" })
         {
             if (settings[setting] is { Length: > 0 } value)
