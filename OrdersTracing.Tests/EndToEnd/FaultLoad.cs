@@ -60,7 +60,8 @@ public static class FaultLoad
         try
         {
             using var timeout = new CancellationTokenSource(RequestTimeout);
-            using var response = await ApiCalls.SendAsync(api, HttpMethod.Post, $"/api/orders?payment={payment}", tenant, TestIds.User(), order, traceId);
+            using var request = ApiCalls.Request(HttpMethod.Post, $"/api/orders?payment={payment}", tenant, TestIds.User(), order, traceId);
+            using var response = await api.SendAsync(request, timeout.Token);
             var body = await response.Content.ReadAsStringAsync(timeout.Token);
             string? id = null;
             if (response.StatusCode == HttpStatusCode.Created)
