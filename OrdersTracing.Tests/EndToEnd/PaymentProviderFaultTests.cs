@@ -92,7 +92,10 @@ public sealed class PaymentProviderFaultTests(FaultsAppFixture fixture) : IAsync
         var (rejected, requests) = failed[^1];
         Assert.Equal(0, requests);
         Assert.Contains("circuit", rejected.Body, StringComparison.OrdinalIgnoreCase);
-        Assert.True(rejected.Duration < TimeSpan.FromSeconds(1), $"an order with the circuit open took {rejected.Duration.TotalMilliseconds:F0} ms");
+        // Fast compared with an order whose attempts were all made and retried, which a loaded machine slows alike.
+        var retried = failed[0].Order;
+        Assert.True(rejected.Duration < retried.Duration / 2,
+            $"an order with the circuit open took {rejected.Duration.TotalMilliseconds:F0} ms, one retried {retried.Duration.TotalMilliseconds:F0} ms");
         Assert.InRange(failed.Count, 2, 5);
         Assert.NotNull(recovered);
     }
