@@ -26,11 +26,12 @@ fi
 
 if [[ $failed -gt 0 ]]; then
   # CI keeps only the tail of the output: repeat each failed test's name and message (not its stack) there.
+  failures=$(awk '/^  Failed / { shown = 1; lines = 0; print; next }
+                  /^  (Stack Trace|Standard Output Messages):/ { shown = 0 }
+                  shown && lines < 15 { print; lines++ }' "$log")
   echo
   echo "Failed tests:"
-  awk '/^  Failed / { shown = 1; lines = 0; print; next }
-       /^  (Stack Trace|Standard Output Messages):/ { shown = 0 }
-       shown && lines < 15 { print; lines++ }' "$log"
+  echo "${failures:-  none reported: the build or the test host failed first (see above)}"
   echo
 fi
 
