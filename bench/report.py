@@ -287,12 +287,13 @@ def export_path(page, work):
 
 def microbenchmarks(page, work):
     path = work / "micro.json"
-    page.add("## 4. Microbenchmarks: the query detectors per span", "")
+    page.add("## 4. Microbenchmarks: the query detectors (and the db.system processor) per span", "")
     page.add(
         "BenchmarkDotNet (in process, `bench/OrdersTracing.Benchmarks/QueryDetection`), in the style of "
         "opentelemetry-dotnet's `test/Benchmarks`: one call of the detector's `OnEnd` for a span that is not a query "
         "(an HTTP client span ending beside its parent's queries) and for one of the repeated queries of an N+1, inside "
-        "a followed trace. Median with the interquartile range; bytes allocated per call.",
+        "a followed trace. `DatabaseSystem` is the processor that writes `db.system` next to `db.system.name`, measured "
+        "the same way. Median with the interquartile range; bytes allocated per call.",
         "",
     )
     if not path.exists():
@@ -307,13 +308,15 @@ def microbenchmarks(page, work):
         results[(detector, benchmark["Method"])] = (stats["Median"], allocated)
         rows.append([detector, benchmark["Method"], f"{stats['Median']:.1f} ({stats['Q1']:.1f}–{stats['Q3']:.1f})", allocated])
     page.table(["detectors", "span", "ns per span", "allocated B"], rows)
-    for detector in ("NPlusOne", "SlowQuery", "Both"):
+    for detector in ("NPlusOne", "SlowQuery", "Both", "DatabaseSystem"):
+        # DatabaseSystem is not a detector but reads every span too: the same per-span targets apply.
+        label = "processor" if detector == "DatabaseSystem" else "detector"
         if (detector, "NonDatabaseSpan") in results:
             ns, allocated = results[(detector, "NonDatabaseSpan")]
-            page.target(f"detector {detector}, non-database span", "≤ 50 ns, 0 B", f"{ns:.1f} ns, {allocated} B", ns <= 50 and allocated == 0)
+            page.target(f"{label} {detector}, non-database span", "≤ 50 ns, 0 B", f"{ns:.1f} ns, {allocated} B", ns <= 50 and allocated == 0)
         if (detector, "DatabaseSpan") in results:
             ns, allocated = results[(detector, "DatabaseSpan")]
-            page.target(f"detector {detector}, database span", "≤ 250 ns", f"{ns:.1f} ns, {allocated} B", ns <= 250)
+            page.target(f"{label} {detector}, database span", "≤ 250 ns", f"{ns:.1f} ns, {allocated} B", ns <= 250)
 
 
 def main():
