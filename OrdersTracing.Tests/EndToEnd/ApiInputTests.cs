@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using OrdersTracing.ServiceDefaults.Identity;
 
 namespace OrdersTracing.Tests.EndToEnd;
 
@@ -88,9 +87,7 @@ public sealed class ApiInputTests(OrdersAppFixture fixture)
     public async Task Headers_past_the_limit_get_a_431_from_kestrel_before_the_api_runs()
     {
         using var api = fixture.CreateApiClient();
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/orders");
-        request.Headers.Add(CallerHeaders.TenantId, TestIds.Tenant());
-        request.Headers.Add(CallerHeaders.UserId, TestIds.User());
+        using var request = ApiCalls.Request(HttpMethod.Get, "/api/orders", TestIds.Tenant(), TestIds.User());
         request.Headers.Add("X-Padding", new string('x', 40 * 1024));
 
         using var response = await api.SendAsync(request, TestContext.Current.CancellationToken);

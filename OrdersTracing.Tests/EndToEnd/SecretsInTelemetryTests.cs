@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using Aspire.Hosting.Testing;
-using OrdersTracing.ServiceDefaults.Identity;
 
 namespace OrdersTracing.Tests.EndToEnd;
 
@@ -63,14 +62,9 @@ public sealed class SecretsInTelemetryTests(OrdersAppFixture fixture)
 
         foreach (var (body, user) in bodies.Select(body => (body, TestIds.User())).Append(("{}", email)))
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/orders?api_key={apiKey}&email={Uri.EscapeDataString(email)}")
-            {
-                Content = new StringContent(body, Encoding.UTF8, "application/json"),
-            };
+            using var request = ApiCalls.Request(HttpMethod.Post, $"/api/orders?api_key={apiKey}&email={Uri.EscapeDataString(email)}", tenant, user,
+                new StringContent(body, Encoding.UTF8, "application/json"), traceId);
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-            request.Headers.Add("traceparent", $"00-{traceId}-{TestIds.NewSpanId()}-01");
-            request.Headers.Add(CallerHeaders.TenantId, tenant);
-            request.Headers.Add(CallerHeaders.UserId, user);
 
             using var response = await api.SendAsync(request, TestContext.Current.CancellationToken);
             Assert.True((int)response.StatusCode < 500, $"{body}: {(int)response.StatusCode}");

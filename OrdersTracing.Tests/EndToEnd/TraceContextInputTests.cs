@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using Aspire.Hosting.Testing;
-using OrdersTracing.ServiceDefaults.Identity;
 using OrdersTracing.TraceAnalysis;
 
 namespace OrdersTracing.Tests.EndToEnd;
@@ -60,14 +59,9 @@ public sealed class TraceContextInputTests(OrdersAppFixture fixture)
     {
         using var api = RawClient(fixture.App.GetEndpoint("api", "http"));
         var traceId = TestIds.NewTraceId();
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/orders?payment=Synchronous")
-        {
-            Content = JsonContent.Create(new { items = new[] { new { sku = "tea", quantity = 1, unitPrice = 4.00m } } }),
-        };
-        request.Headers.Add("traceparent", $"00-{traceId}-{TestIds.NewSpanId()}-01");
+        using var request = ApiCalls.Request(HttpMethod.Post, "/api/orders?payment=Synchronous", TestIds.Tenant(), TestIds.User(),
+            JsonContent.Create(new { items = new[] { new { sku = "tea", quantity = 1, unitPrice = 4.00m } } }), traceId);
         request.Headers.Add("baggage", "tenant.plan=enterprise,user.email=ada%40example.com");
-        request.Headers.Add(CallerHeaders.TenantId, TestIds.Tenant());
-        request.Headers.Add(CallerHeaders.UserId, TestIds.User());
 
         using var response = await api.SendAsync(request, TestContext.Current.CancellationToken);
         var spans = await fixture.Telemetry.WaitForTraceAsync(traceId, spans => spans.Any(span => span.Service == "payments" && span.Kind == TraceSpanKind.Server));
@@ -83,9 +77,7 @@ public sealed class TraceContextInputTests(OrdersAppFixture fixture)
 
     private static async Task<HttpStatusCode> ListOrdersAsync(HttpClient api, string tenant, TraceContextCase @case)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/orders");
-        request.Headers.Add(CallerHeaders.TenantId, tenant);
-        request.Headers.Add(CallerHeaders.UserId, "w3c-suite");
+        using var request = ApiCalls.Request(HttpMethod.Get, "/api/orders", tenant, "w3c-suite");
         foreach (var (name, value) in @case.Headers)
         {
             request.Headers.TryAddWithoutValidation(name, value);
