@@ -1,6 +1,7 @@
 using System.Globalization;
 using OrdersTracing.AppHost.Infrastructure;
 using OrdersTracing.AppHost.Jaeger;
+using OrdersTracing.AppHost.Telemetry;
 
 namespace OrdersTracing.AppHost.OpenTelemetryCollector;
 

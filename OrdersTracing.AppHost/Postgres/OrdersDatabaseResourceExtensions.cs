@@ -3,7 +3,7 @@ using OrdersTracing.AppHost.Infrastructure;
 
 namespace OrdersTracing.AppHost.Postgres;
 
-public static class OrdersDatabaseExtensions
+public static class OrdersDatabaseResourceExtensions
 {
     /// <summary>The connection name the Api reads (<c>ConnectionStrings:ordersdb</c>), whichever way Postgres runs.</summary>
     public const string ConnectionName = "ordersdb";

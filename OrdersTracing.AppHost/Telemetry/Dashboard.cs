@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 
-namespace OrdersTracing.AppHost.Infrastructure;
+namespace OrdersTracing.AppHost.Telemetry;
 
 /// <summary>The Aspire dashboard as other resources see it.</summary>
 public static class Dashboard

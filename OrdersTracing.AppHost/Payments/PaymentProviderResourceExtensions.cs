@@ -1,4 +1,5 @@
-using OrdersTracing.AppHost.Infrastructure;
+using OrdersTracing.AppHost.Services;
+using OrdersTracing.AppHost.Telemetry;
 
 namespace OrdersTracing.AppHost.Payments;
 
@@ -8,7 +9,7 @@ namespace OrdersTracing.AppHost.Payments;
 /// </summary>
 public sealed record PaymentProvider(IResourceBuilder<ProjectResource>? StandIn, Uri? ExternalUrl, IResourceBuilder<ParameterResource> WebhookSecret);
 
-public static class PaymentProviderExtensions
+public static class PaymentProviderResourceExtensions
 {
     public const string ConfigurationSection = "PaymentProvider";
     public const string WebhookSecretName = "payment-webhook-secret";

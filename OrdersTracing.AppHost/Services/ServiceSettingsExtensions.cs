@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
 
-namespace OrdersTracing.AppHost.Infrastructure;
+namespace OrdersTracing.AppHost.Services;
 
 public static class ServiceSettingsExtensions
 {

@@ -1,7 +1,8 @@
+using OrdersTracing.AppHost.Infrastructure;
 using OrdersTracing.AppHost.Jaeger;
 using OrdersTracing.AppHost.OpenTelemetryCollector;
 
-namespace OrdersTracing.AppHost.Infrastructure;
+namespace OrdersTracing.AppHost.Telemetry;
 
 /// <summary>What the services need to know about the telemetry pipeline: its settings, where to export, where to look.</summary>
 public sealed record TelemetryPipeline(TelemetryPipelineParameters Parameters, CollectorEndpoints? Collector, EndpointReference? JaegerUi);
