@@ -1,6 +1,8 @@
 using OrdersTracing.AppHost.Infrastructure;
 using OrdersTracing.AppHost.Payments;
 using OrdersTracing.AppHost.Postgres;
+using OrdersTracing.AppHost.Services;
+using OrdersTracing.AppHost.Telemetry;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
@@ -14,7 +16,7 @@ var api = builder.AddProject<Projects.OrdersTracing_Api>("api")
     .WithTelemetry(telemetry)
     .WithServiceSettings()
     .WithHttpHealthCheck(ServiceHealth.Path)
-    .WithReference(ordersDb, OrdersDatabaseExtensions.ConnectionName)
+    .WithReference(ordersDb, OrdersDatabaseResourceExtensions.ConnectionName)
     .WaitFor(ordersDb)
     .WithPaymentProvider(payments);
 
@@ -25,6 +27,7 @@ builder.AddProject<Projects.OrdersTracing_Web>("web")
     .WithExternalHttpEndpoints()
     .WithReference(api)
     .WaitFor(api)
-    .WithTraceLinks(telemetry);
+    .WithTraceLinks(telemetry)
+    .WithTraceStore(telemetry);
 
 builder.Build().Run();

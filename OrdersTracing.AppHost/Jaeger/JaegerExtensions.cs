@@ -2,6 +2,7 @@ using OrdersTracing.AppHost.Infrastructure;
 
 namespace OrdersTracing.AppHost.Jaeger;
 
+/// <summary>Jaeger as one resource call, so that Program.cs and the pipeline need not know its ports or its config.</summary>
 public static class JaegerExtensions
 {
     // Jaeger v2 is built on the Collector and takes OTLP itself; v1's own ports (14250, 14268) are gone.

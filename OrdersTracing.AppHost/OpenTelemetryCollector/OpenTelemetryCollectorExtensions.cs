@@ -1,12 +1,14 @@
 using System.Globalization;
 using OrdersTracing.AppHost.Infrastructure;
 using OrdersTracing.AppHost.Jaeger;
+using OrdersTracing.AppHost.Telemetry;
 
 namespace OrdersTracing.AppHost.OpenTelemetryCollector;
 
 /// <summary>Where services send telemetry: traces to one place, metrics and logs to another when the Collector is scaled out.</summary>
 public sealed record CollectorEndpoints(EndpointReference Traces, EndpointReference MetricsAndLogs);
 
+/// <summary>The Collector as one resource call, so that Program.cs shows where telemetry goes, not how a Collector is run.</summary>
 public static class OpenTelemetryCollectorExtensions
 {
     // The contrib distribution: tail sampling, the span metrics connector and the Prometheus exporter are not in the core one.

@@ -16,7 +16,7 @@ public sealed class ContainerInfrastructureTests
         var container = Assert.IsType<ContainerResource>(host.Resource("postgres"), exactMatch: false);
         var annotation = Assert.Single(container.Annotations.OfType<ContainerImageAnnotation>());
 
-        Assert.Equal(("docker.io", "library/postgres", OrdersDatabaseExtensions.PostgresImageTag), (annotation.Registry, annotation.Image, annotation.Tag));
+        Assert.Equal(("docker.io", "library/postgres", OrdersDatabaseResourceExtensions.PostgresImageTag), (annotation.Registry, annotation.Image, annotation.Tag));
     }
 
     [Theory]
@@ -63,9 +63,9 @@ public sealed class ContainerInfrastructureTests
     {
         await using var host = await UnstartedAppHost.BuildAsync(InfrastructureMode.Containers);
 
-        var database = Assert.IsType<PostgresDatabaseResource>(host.Resource(OrdersDatabaseExtensions.ConnectionName));
+        var database = Assert.IsType<PostgresDatabaseResource>(host.Resource(OrdersDatabaseResourceExtensions.ConnectionName));
 
-        Assert.Equal((OrdersDatabaseExtensions.ConnectionName, "postgres"), (database.DatabaseName, database.Parent.Name));
+        Assert.Equal((OrdersDatabaseResourceExtensions.ConnectionName, "postgres"), (database.DatabaseName, database.Parent.Name));
     }
 
     [Theory]

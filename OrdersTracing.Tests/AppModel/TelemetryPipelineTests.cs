@@ -3,6 +3,7 @@ using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using OrdersTracing.AppHost.Infrastructure;
 using OrdersTracing.AppHost.OpenTelemetryCollector;
+using OrdersTracing.AppHost.Telemetry;
 
 namespace OrdersTracing.Tests.AppModel;
 

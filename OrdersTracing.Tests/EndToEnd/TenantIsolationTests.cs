@@ -133,7 +133,7 @@ public sealed class TenantIsolationTests(OrdersAppFixture fixture)
         var apiResource = fixture.App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(resource => resource.Name == "api");
         var environment = await ExecutionConfigurationBuilder.Create(apiResource).WithEnvironmentVariablesConfig()
             .BuildAsync(fixture.App.Services.GetRequiredService<DistributedApplicationExecutionContext>(), NullLogger.Instance, TestContext.Current.CancellationToken);
-        var secret = environment.EnvironmentVariables.Single(variable => variable.Key == $"{PaymentProviderExtensions.ConfigurationSection}__WebhookSecret").Value;
+        var secret = environment.EnvironmentVariables.Single(variable => variable.Key == $"{PaymentProviderResourceExtensions.ConfigurationSection}__WebhookSecret").Value;
         var body = JsonSerializer.Serialize(new
         {
             type = "payment_intent.succeeded",

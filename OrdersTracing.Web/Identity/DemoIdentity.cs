@@ -9,7 +9,7 @@ namespace OrdersTracing.Web.Identity;
 /// </summary>
 public static class DemoIdentity
 {
-    public const string TenantClaim = "tenant";
+    private const string TenantClaim = "tenant";
 
     public static readonly IReadOnlyList<string> Tenants = ["acme", "globex", "initech"];
 

@@ -11,7 +11,7 @@ namespace OrdersTracing.Web.Orders;
 /// <summary>Calls the Api on behalf of the signed-in user; the Api's ProblemDetails come back as <see cref="ApiResult{T}.Problem"/>.</summary>
 public sealed class OrdersApiClient(HttpClient http)
 {
-    public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
     {
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };

@@ -7,7 +7,7 @@ namespace OrdersTracing.Web.Pages.Orders;
 
 public sealed class NewModel(OrdersApiClient orders) : PageModel
 {
-    public const int ItemRows = 3;
+    private const int ItemRows = 3;
 
     public static readonly IReadOnlyDictionary<string, string> PaymentMethods = new Dictionary<string, string>
     {

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 
-namespace OrdersTracing.AppHost.OpenTelemetryCollector;
+namespace OrdersTracing.AppHost.Telemetry;
 
 /// <summary>
 /// The telemetry pipeline's settings as AppHost parameters, so that a deployment sets them like any other

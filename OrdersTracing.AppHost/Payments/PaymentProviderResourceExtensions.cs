@@ -1,4 +1,5 @@
-using OrdersTracing.AppHost.Infrastructure;
+using OrdersTracing.AppHost.Services;
+using OrdersTracing.AppHost.Telemetry;
 
 namespace OrdersTracing.AppHost.Payments;
 
@@ -8,10 +9,11 @@ namespace OrdersTracing.AppHost.Payments;
 /// </summary>
 public sealed record PaymentProvider(IResourceBuilder<ProjectResource>? StandIn, Uri? ExternalUrl, IResourceBuilder<ParameterResource> WebhookSecret);
 
-public static class PaymentProviderExtensions
+/// <summary>One switch between a real provider and the stand-in, so the Api is wired the same way to either.</summary>
+public static class PaymentProviderResourceExtensions
 {
     public const string ConfigurationSection = "PaymentProvider";
-    public const string WebhookSecretName = "payment-webhook-secret";
+    private const string WebhookSecretName = "payment-webhook-secret";
 
     /// <summary>
     /// The real payment provider when <c>PaymentProvider:Url</c> is set, otherwise the stand-in, whose latency and

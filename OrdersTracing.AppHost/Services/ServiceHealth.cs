@@ -1,4 +1,4 @@
-namespace OrdersTracing.AppHost.Infrastructure;
+namespace OrdersTracing.AppHost.Services;
 
 /// <summary>How the AppHost knows a service is ready, not just started.</summary>
 public static class ServiceHealth

@@ -1,11 +1,11 @@
 using Microsoft.Extensions.DependencyInjection;
 
-namespace OrdersTracing.AppHost.Infrastructure;
+namespace OrdersTracing.AppHost.Telemetry;
 
 /// <summary>The Aspire dashboard as other resources see it.</summary>
 public static class Dashboard
 {
-    public const string ResourceName = "aspire-dashboard";
+    private const string ResourceName = "aspire-dashboard";
     public const string OtlpGrpcEndpointName = "otlp-grpc";
 
     /// <summary>

@@ -2,8 +2,11 @@ using System.ComponentModel.DataAnnotations;
 
 namespace OrdersTracing.PaymentProvider.PaymentIntents;
 
-/// <summary>How the stand-in misbehaves, so that slow and failing providers can be shown and tested.</summary>
-public sealed class PaymentProviderOptions
+/// <summary>
+/// How the payment stand-in behaves (section <c>PaymentProvider</c>, as the Api's settings for the provider it calls):
+/// slow and failing, so that such providers can be shown and tested, and where it sends its webhooks.
+/// </summary>
+public sealed class PaymentStandInOptions
 {
     public const string SectionName = "PaymentProvider";
 

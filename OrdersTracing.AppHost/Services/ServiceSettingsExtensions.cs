@@ -1,10 +1,11 @@
 using Microsoft.Extensions.Configuration;
 
-namespace OrdersTracing.AppHost.Infrastructure;
+namespace OrdersTracing.AppHost.Services;
 
+/// <summary>Settings of a run reach every service through the AppHost, so that a scenario is chosen in one place.</summary>
 public static class ServiceSettingsExtensions
 {
-    public const string SectionName = "ServiceSettings";
+    private const string SectionName = "ServiceSettings";
 
     /// <summary>
     /// Passes the AppHost's <c>ServiceSettings</c> section to a service as its own configuration, so that a run can

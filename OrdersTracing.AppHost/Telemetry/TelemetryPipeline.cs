@@ -1,11 +1,13 @@
+using OrdersTracing.AppHost.Infrastructure;
 using OrdersTracing.AppHost.Jaeger;
 using OrdersTracing.AppHost.OpenTelemetryCollector;
 
-namespace OrdersTracing.AppHost.Infrastructure;
+namespace OrdersTracing.AppHost.Telemetry;
 
 /// <summary>What the services need to know about the telemetry pipeline: its settings, where to export, where to look.</summary>
 public sealed record TelemetryPipeline(TelemetryPipelineParameters Parameters, CollectorEndpoints? Collector, EndpointReference? JaegerUi);
 
+/// <summary>Adds the pipeline and routes each service into it, so that every service exports and samples alike.</summary>
 public static class TelemetryPipelineExtensions
 {
     private const string OtlpEndpointVariable = "OTEL_EXPORTER_OTLP_ENDPOINT";

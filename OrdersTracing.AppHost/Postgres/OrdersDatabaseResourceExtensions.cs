@@ -3,9 +3,13 @@ using OrdersTracing.AppHost.Infrastructure;
 
 namespace OrdersTracing.AppHost.Postgres;
 
-public static class OrdersDatabaseExtensions
+/// <summary>The orders database as one resource whichever way Postgres runs, so the Api is wired to it the same way.</summary>
+public static class OrdersDatabaseResourceExtensions
 {
-    /// <summary>The connection name the Api reads (<c>ConnectionStrings:ordersdb</c>), whichever way Postgres runs.</summary>
+    /// <summary>
+    /// The connection name the Api reads (<c>ConnectionStrings:ordersdb</c>), whichever way Postgres runs. The Api
+    /// defines it too (<c>OrdersDbContext.ConnectionName</c>): the AppHost knows the Api only as a project to run.
+    /// </summary>
     public const string ConnectionName = "ordersdb";
 
     // Pinned, so that a deployment runs the server the tests ran against.
@@ -31,7 +35,7 @@ public static class OrdersDatabaseExtensions
     /// Runs Debian's PostgreSQL server (<c>apt-get install postgresql</c>) on a port the AppHost picks, with a fresh
     /// data folder that the script removes when the server stops.
     /// </summary>
-    public static IResourceBuilder<LocalPostgresResource> AddLocalPostgres(this IDistributedApplicationBuilder builder, string name, string databaseName)
+    private static IResourceBuilder<LocalPostgresResource> AddLocalPostgres(this IDistributedApplicationBuilder builder, string name, string databaseName)
     {
         var password = ParameterResourceBuilderExtensions.CreateDefaultPasswordParameter(builder, $"{name}-password");
         var script = Path.Combine(builder.AppHostDirectory, "Postgres", "run-local-postgres.sh");
