@@ -1,6 +1,4 @@
 using OrdersTracing.AppHost.Infrastructure;
-using OrdersTracing.AppHost.Jaeger;
-using OrdersTracing.AppHost.OpenTelemetryCollector;
 
 namespace OrdersTracing.AppHost.Telemetry;
 

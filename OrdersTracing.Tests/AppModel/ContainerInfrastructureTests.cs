@@ -1,7 +1,6 @@
+using OrdersTracing.AppHost.Telemetry;
 using Aspire.Hosting.ApplicationModel;
 using OrdersTracing.AppHost.Infrastructure;
-using OrdersTracing.AppHost.Jaeger;
-using OrdersTracing.AppHost.OpenTelemetryCollector;
 using OrdersTracing.AppHost.Postgres;
 
 namespace OrdersTracing.Tests.AppModel;
@@ -20,8 +19,8 @@ public sealed class ContainerInfrastructureTests
     }
 
     [Theory]
-    [InlineData("jaeger", "Jaeger", "quay.io/jaegertracing/jaeger", "JAEGER_VERSION", JaegerExtensions.ImageTag)]
-    [InlineData("collector", "OpenTelemetryCollector", "ghcr.io/open-telemetry/opentelemetry-collector-releases/opentelemetry-collector-contrib", "COLLECTOR_VERSION", OpenTelemetryCollectorExtensions.ImageTag)]
+    [InlineData("jaeger", "Telemetry/Jaeger", "quay.io/jaegertracing/jaeger", "JAEGER_VERSION", JaegerExtensions.ImageTag)]
+    [InlineData("collector", "Telemetry/OpenTelemetryCollector", "ghcr.io/open-telemetry/opentelemetry-collector-releases/opentelemetry-collector-contrib", "COLLECTOR_VERSION", OpenTelemetryCollectorExtensions.ImageTag)]
     public async Task Container_mode_builds_the_tracing_backends_from_a_pinned_image_with_their_config_inside(
         string resourceName, string folder, string image, string versionArgument, string tag)
     {

@@ -1,8 +1,7 @@
+using OrdersTracing.AppHost.Telemetry;
 using System.Text.Json;
 using Aspire.Hosting.ApplicationModel;
 using OrdersTracing.AppHost.Infrastructure;
-using OrdersTracing.AppHost.Jaeger;
-using OrdersTracing.AppHost.OpenTelemetryCollector;
 using OrdersTracing.AppHost.Payments;
 
 namespace OrdersTracing.Tests.AppModel;

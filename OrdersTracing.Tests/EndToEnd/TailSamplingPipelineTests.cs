@@ -1,3 +1,4 @@
+using OrdersTracing.AppHost.Telemetry;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
@@ -6,8 +7,6 @@ using OpenTelemetry;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Trace;
 using OrdersTracing.AppHost.Infrastructure;
-using OrdersTracing.AppHost.Jaeger;
-using OrdersTracing.AppHost.OpenTelemetryCollector;
 
 namespace OrdersTracing.Tests.EndToEnd;
 

@@ -1,9 +1,7 @@
 using System.Globalization;
 using OrdersTracing.AppHost.Infrastructure;
-using OrdersTracing.AppHost.Jaeger;
-using OrdersTracing.AppHost.Telemetry;
 
-namespace OrdersTracing.AppHost.OpenTelemetryCollector;
+namespace OrdersTracing.AppHost.Telemetry;
 
 /// <summary>Where services send telemetry: traces to one place, metrics and logs to another when the Collector is scaled out.</summary>
 public sealed record CollectorEndpoints(EndpointReference Traces, EndpointReference MetricsAndLogs);
@@ -28,7 +26,7 @@ public static class OpenTelemetryCollectorExtensions
     private const string ContainerConfigFolder = "/etc/otelcol-contrib";
 
     /// <summary>
-    /// The Collector between the services and the backends (<c>OpenTelemetryCollector/config.yaml</c>): it tail-samples,
+    /// The Collector between the services and the backends (<c>Telemetry/OpenTelemetryCollector/config.yaml</c>): it tail-samples,
     /// enriches and forwards to Jaeger and the dashboard, and turns every span into Prometheus metrics. With more than one
     /// replica, tail sampling needs every span of a trace at one Collector, so a load-balancing tier
     /// (<c>loadbalancer.yaml</c>) routes traces by trace id to a sampling tier of that many Collectors.
@@ -61,7 +59,7 @@ public static class OpenTelemetryCollectorExtensions
     private static IResourceBuilder<IResourceWithEndpoints> AddCollector(
         this IDistributedApplicationBuilder builder, string name, InfrastructureChoice infrastructure, CollectorRole role)
     {
-        var folder = Path.Combine(builder.AppHostDirectory, "OpenTelemetryCollector");
+        var folder = Path.Combine(builder.AppHostDirectory, "Telemetry", "OpenTelemetryCollector");
 
         return infrastructure.UsesContainers
             ? builder.AddDockerfile(name, folder)

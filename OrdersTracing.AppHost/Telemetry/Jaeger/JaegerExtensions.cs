@@ -1,6 +1,6 @@
 using OrdersTracing.AppHost.Infrastructure;
 
-namespace OrdersTracing.AppHost.Jaeger;
+namespace OrdersTracing.AppHost.Telemetry;
 
 /// <summary>Jaeger as one resource call, so that Program.cs and the pipeline need not know its ports or its config.</summary>
 public static class JaegerExtensions
@@ -14,13 +14,13 @@ public static class JaegerExtensions
     public const string HealthEndpointName = "health";
 
     /// <summary>
-    /// Jaeger v2 with in-memory storage, configured by <c>Jaeger/config.yaml</c>: an image built with the config
+    /// Jaeger v2 with in-memory storage, configured by <c>Telemetry/Jaeger/config.yaml</c>: an image built with the config
     /// inside (a deployment has no bind mounts), or the local <c>jaeger</c> program reading the same file.
     /// </summary>
     public static IResourceBuilder<IResourceWithEndpoints> AddJaeger(
         this IDistributedApplicationBuilder builder, string name, InfrastructureChoice infrastructure)
     {
-        var folder = Path.Combine(builder.AppHostDirectory, "Jaeger");
+        var folder = Path.Combine(builder.AppHostDirectory, "Telemetry", "Jaeger");
 
         return infrastructure.UsesContainers
             ? builder.AddDockerfile(name, folder)
