@@ -1,6 +1,5 @@
 using OrdersTracing.AppHost.Telemetry;
 
-
 namespace OrdersTracing.Tests.AppModel;
 
 public sealed class CollectorConfigTests
