@@ -13,6 +13,7 @@ using OpenTelemetry.Trace;
 using OrdersTracing.ServiceDefaults.Telemetry.Export;
 using OrdersTracing.ServiceDefaults.Telemetry.QueryDetection;
 using OrdersTracing.ServiceDefaults.Telemetry.Redaction;
+using OrdersTracing.ServiceDefaults.Telemetry.Sampling;
 
 namespace OrdersTracing.ServiceDefaults.Telemetry;
 
@@ -21,9 +22,6 @@ namespace OrdersTracing.ServiceDefaults.Telemetry;
 /// </summary>
 public static class TelemetrySetup
 {
-    /// <summary>The standard variable that, when set, chooses the sampler instead of <see cref="TracingOptions"/>.</summary>
-    public const string SamplerVariable = "OTEL_TRACES_SAMPLER";
-
     // Npgsql 10 ships its own ActivitySource; this is all Npgsql.OpenTelemetry's AddNpgsql() would add.
     public const string NpgsqlActivitySource = "Npgsql";
 
@@ -33,6 +31,11 @@ public static class TelemetrySetup
             .BindConfiguration(TracingOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        // The standard variables sit at the root of the configuration, in no section.
+        builder.Services.AddOptions<HeadSamplingOptions>()
+            .BindConfiguration(string.Empty)
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<HeadSamplingOptions>, HeadSamplingValidation>();
         builder.Services.AddOptions<QueryDetectionOptions>()
             .BindConfiguration(QueryDetectionOptions.SectionName)
             .ValidateDataAnnotations()
@@ -64,8 +67,7 @@ public static class TelemetrySetup
                 .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = context => !IsHealthProbe(context.Request.Path))
                 .AddHttpClientInstrumentation()
                 .AddProcessor<DatabaseSystemProcessor>()
-                .AddQueryDetection()
-                .ConfigureSampler((services, standardSampler) => ChooseSampler(services, standardSampler)));
+                .AddQueryDetection());
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
@@ -93,18 +95,6 @@ public static class TelemetrySetup
             .AddDetector(services => new DeploymentEnvironmentDetector(
                 services.GetRequiredService<IOptions<TracingOptions>>().Value.DeploymentEnvironment))
             .AddEnvironmentVariableDetector();
-    }
-
-    private static Sampler ChooseSampler(IServiceProvider services, Sampler standardSampler)
-    {
-        var configuration = services.GetRequiredService<IConfiguration>();
-        if (!string.IsNullOrWhiteSpace(configuration[SamplerVariable]))
-        {
-            return standardSampler;
-        }
-
-        var ratio = services.GetRequiredService<IOptions<TracingOptions>>().Value.SamplingRatio;
-        return TracingSamplers.ParentBasedRatio(ratio);
     }
 
     private static bool IsHealthProbe(PathString path) =>
