@@ -2,6 +2,7 @@ using System.Diagnostics;
 
 namespace OrdersTracing.ServiceDefaults.Telemetry;
 
+/// <summary>Span helpers for every service, so that a failure, for one, looks the same in every trace.</summary>
 public static class ActivityExtensions
 {
     /// <summary>

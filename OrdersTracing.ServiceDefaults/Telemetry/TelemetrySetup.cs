@@ -20,10 +20,13 @@ namespace OrdersTracing.ServiceDefaults.Telemetry;
 /// <summary>
 /// Tracing, metrics and logs for one service: resource attributes, sampling, instrumentation and OTLP export.
 /// </summary>
-public static class TelemetrySetup
+internal static class TelemetrySetup
 {
     // Npgsql 10 ships its own ActivitySource; this is all Npgsql.OpenTelemetry's AddNpgsql() would add.
     public const string NpgsqlActivitySource = "Npgsql";
+
+    private const string ServiceNameVariable = "OTEL_SERVICE_NAME";
+    private const string OtlpEndpointVariable = "OTEL_EXPORTER_OTLP_ENDPOINT";
 
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
@@ -49,7 +52,7 @@ public static class TelemetrySetup
             logging.IncludeScopes = true;
         });
 
-        var serviceName = builder.Configuration["OTEL_SERVICE_NAME"] is { Length: > 0 } configured
+        var serviceName = builder.Configuration[ServiceNameVariable] is { Length: > 0 } configured
             ? configured
             : builder.Environment.ApplicationName;
 
@@ -69,7 +72,7 @@ public static class TelemetrySetup
                 .AddProcessor<DatabaseSystemProcessor>()
                 .AddQueryDetection());
 
-        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        if (!string.IsNullOrWhiteSpace(builder.Configuration[OtlpEndpointVariable]))
         {
             // Per signal rather than UseOtlpExporter, which keeps its span exporter to itself: spans go through an
             // exporter that counts what a slow or unreachable backend makes the service drop.

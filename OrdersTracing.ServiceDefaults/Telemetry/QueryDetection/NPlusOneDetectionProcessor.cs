@@ -30,7 +30,7 @@ namespace OrdersTracing.ServiceDefaults.Telemetry.QueryDetection;
 /// instrumentations do not truncate. One N+1 is reported once per trace and statement, as Sentry reports one per
 /// fingerprint.
 /// </remarks>
-public sealed class NPlusOneDetectionProcessor : BaseProcessor<Activity>
+internal sealed class NPlusOneDetectionProcessor : BaseProcessor<Activity>
 {
     private readonly QueryDetectionOptions options;
     private readonly ILogger logger;
@@ -55,8 +55,8 @@ public sealed class NPlusOneDetectionProcessor : BaseProcessor<Activity>
 
     public override void OnStart(Activity activity)
     {
-        // The local root has no parent in this process (none at all, or a remote one). It ends after its children,
-        // so it is still open, and can take tags, when they reveal an N+1.
+        // Only a local root is tracked: it ends after its children, so it is still open, and can take tags, when they
+        // reveal an N+1.
         if (activity.Parent is not null)
         {
             return;

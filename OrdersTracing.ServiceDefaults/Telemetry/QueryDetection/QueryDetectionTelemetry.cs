@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 namespace OrdersTracing.ServiceDefaults.Telemetry.QueryDetection;
 
 /// <summary>The meter, instrument and event names of query detection, and what makes a span a database query.</summary>
-public static partial class QueryDetectionTelemetry
+internal static partial class QueryDetectionTelemetry
 {
     public const string MeterName = "OrdersTracing.QueryDetection";
     public const string NPlusOneCounterName = "orderstracing.db.n_plus_one";

@@ -14,7 +14,7 @@ namespace OrdersTracing.ServiceDefaults.Telemetry.QueryDetection;
 /// Sentry's slow DB query detector uses the same "at least the threshold" rule but looks at <c>SELECT</c> statements
 /// only; here every statement counts, because a write waiting on a lock slows the request just as much.
 /// </remarks>
-public sealed class SlowQueryDetectionProcessor : BaseProcessor<Activity>
+internal sealed class SlowQueryDetectionProcessor : BaseProcessor<Activity>
 {
     private readonly TimeSpan threshold;
     private readonly ILogger logger;

@@ -127,7 +127,7 @@ internal abstract class TrackedTrace(Activity root)
     /// <summary>Further local roots of the trace (the service called twice in one trace), which report to this one.</summary>
     public List<Activity>? OtherRoots { get; set; }
 
-    /// <summary>The table's age list, oldest first.</summary>
+    // Its neighbours in the table's age list.
     public TrackedTrace? Older { get; set; }
 
     public TrackedTrace? Newer { get; set; }
