@@ -5,9 +5,9 @@ using Microsoft.Extensions.Options;
 namespace OrdersTracing.ServiceDefaults.Telemetry.Sampling;
 
 /// <summary>
-/// The standard <c>OTEL_TRACES_SAMPLER</c> and <c>OTEL_TRACES_SAMPLER_ARG</c>, read so that they can be checked at
-/// start-up: the SDK builds the sampler from them itself, but it ignores a name or a ratio it cannot use with a warning
-/// nobody reads and keeps every trace, where the operator meant to keep a share of them. Unset, the SDK's default is
+/// The standard <c>OTEL_TRACES_SAMPLER</c> and <c>OTEL_TRACES_SAMPLER_ARG</c>, read only to be checked at start-up: the
+/// SDK builds the sampler from them itself, but a name or a ratio it cannot use it ignores, with a warning on its
+/// EventSource alone, and keeps every new trace where the operator meant to keep a share. Unset, the SDK's default is
 /// <c>parentbased_always_on</c>: keep-all, because tail sampling in the Collector decides what is stored, and it can
 /// only keep an error trace whose spans it received.
 /// </summary>
