@@ -39,6 +39,17 @@ public sealed class HeadSamplingOptionsValidationTests
         Assert.Contains("parentbased_traceidratio", error.Message);
     }
 
+    [Fact]
+    public async Task The_removed_sampling_ratio_setting_stops_the_host_and_names_its_replacement()
+    {
+        await using var telemetry = TelemetryTestHost.Create(("Tracing:SamplingRatio", "0.1"));
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(telemetry.StartAsync);
+
+        Assert.Contains("Tracing:SamplingRatio", error.Message);
+        Assert.Contains("OTEL_TRACES_SAMPLER_ARG=0.1", error.Message);
+    }
+
     [Theory]
     [InlineData("always_on")]
     [InlineData("always_off")]

@@ -16,6 +16,9 @@ internal sealed class HeadSamplingOptions
     public const string SamplerVariable = "OTEL_TRACES_SAMPLER";
     public const string SamplerArgVariable = "OTEL_TRACES_SAMPLER_ARG";
 
+    /// <summary>The setting these variables replaced; still set, it would be ignored and every trace kept.</summary>
+    public const string RemovedRatioSetting = "Tracing:SamplingRatio";
+
     /// <summary>The samplers opentelemetry-dotnet builds from <see cref="SamplerVariable"/>, compared as it compares them.</summary>
     public static readonly string[] KnownSamplers =
         ["always_on", "always_off", "traceidratio", "parentbased_always_on", "parentbased_always_off", "parentbased_traceidratio"];
@@ -28,6 +31,9 @@ internal sealed class HeadSamplingOptions
 
     [ConfigurationKeyName(SamplerArgVariable)]
     public string? SamplerArg { get; set; }
+
+    [ConfigurationKeyName(RemovedRatioSetting)]
+    public string? RemovedRatio { get; set; }
 }
 
 /// <summary>Stops the service at start-up when the standard variables name a sampler or a ratio the SDK would ignore.</summary>
@@ -35,6 +41,12 @@ internal sealed class HeadSamplingValidation : IValidateOptions<HeadSamplingOpti
 {
     public ValidateOptionsResult Validate(string? name, HeadSamplingOptions options)
     {
+        if (options.RemovedRatio is not null)
+        {
+            return ValidateOptionsResult.Fail(
+                $"{HeadSamplingOptions.RemovedRatioSetting} is no longer read: set {HeadSamplingOptions.SamplerVariable}=parentbased_traceidratio and {HeadSamplingOptions.SamplerArgVariable}={options.RemovedRatio} instead.");
+        }
+
         // Blank is unset, for the SDK as here.
         if (string.IsNullOrWhiteSpace(options.Sampler))
         {
