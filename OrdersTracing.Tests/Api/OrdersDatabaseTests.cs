@@ -6,14 +6,12 @@ using OrdersTracing.Tests.Api.Support;
 namespace OrdersTracing.Tests.Api;
 
 [Collection(LocalPostgresCollection.Name)]
-public sealed class OrdersDatabaseTests(LocalPostgres postgres)
+public sealed class OrdersDatabaseTests(LocalPostgres postgres) : ApiTest(postgres)
 {
     [Fact]
     public async Task The_model_is_the_one_the_latest_migration_built()
     {
-        await using var api = ApiServices.Create(await postgres.CreateDatabaseAsync(), new FakePaymentProvider());
-
-        var pending = await api.InScopeAsync(scope => Task.FromResult(scope.GetRequiredService<OrdersDbContext>().Database.HasPendingModelChanges()));
+        var pending = await Api.InScopeAsync(scope => Task.FromResult(scope.GetRequiredService<OrdersDbContext>().Database.HasPendingModelChanges()));
 
         Assert.False(pending);
     }

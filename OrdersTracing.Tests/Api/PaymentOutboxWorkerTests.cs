@@ -7,31 +7,24 @@ using OrdersTracing.Tests.Api.Support;
 namespace OrdersTracing.Tests.Api;
 
 [Collection(LocalPostgresCollection.Name)]
-public sealed class PaymentOutboxWorkerTests(LocalPostgres postgres) : IAsyncLifetime
+public sealed class PaymentOutboxWorkerTests(LocalPostgres postgres) : ApiTest(postgres)
 {
-    private readonly FakePaymentProvider provider = new();
-    private ApiServices api = null!;
-
-    public async ValueTask InitializeAsync() => api = ApiServices.Create(await postgres.CreateDatabaseAsync(), provider);
-
-    public ValueTask DisposeAsync() => api.DisposeAsync();
-
     [Fact]
     public async Task A_round_charges_each_due_payment_once_and_clears_it_from_the_outbox()
     {
         var placed = await PlaceBackgroundOrdersAsync(3);
-        var worker = api.Worker(new PaymentOutboxOptions());
+        var worker = Api.Worker(new PaymentOutboxOptions());
 
         var first = await worker.ProcessBatchAsync(new PaymentOutboxOptions(), CancellationToken.None);
         var second = await worker.ProcessBatchAsync(new PaymentOutboxOptions(), CancellationToken.None);
 
         Assert.Equal(new OutboxRound(Taken: 3, Deferred: 0), first);
         Assert.Equal(new OutboxRound(Taken: 0, Deferred: 0), second);
-        Assert.Equal(placed.Order(), provider.Charges.Order());
+        Assert.Equal(placed.Order(), Provider.Charges.Order());
         foreach (var orderId in placed)
         {
-            var order = await api.ReadOrderAsync(orderId);
-            var row = await api.ReadOutboxRowAsync(orderId);
+            var order = await Api.ReadOrderAsync(orderId);
+            var row = await Api.ReadOutboxRowAsync(orderId);
             Assert.Equal((PaymentStatus.Paid, FakePaymentProvider.PaymentIdFor(orderId)), (order.PaymentStatus, order.PaymentId));
             Assert.NotNull(row.ProcessedAt);
             Assert.Equal(1, row.Attempts);
@@ -44,35 +37,35 @@ public sealed class PaymentOutboxWorkerTests(LocalPostgres postgres) : IAsyncLif
         var placed = await PlaceBackgroundOrdersAsync(3);
         var settings = new PaymentOutboxOptions { BatchSize = 2 };
 
-        var round = await api.Worker(settings).ProcessBatchAsync(settings, CancellationToken.None);
+        var round = await Api.Worker(settings).ProcessBatchAsync(settings, CancellationToken.None);
 
         Assert.Equal(new OutboxRound(Taken: 2, Deferred: 0), round);
-        Assert.Equal(placed.Take(2), provider.Charges);
-        Assert.Equal(PaymentStatus.Pending, (await api.ReadOrderAsync(placed[2])).PaymentStatus);
+        Assert.Equal(placed.Take(2), Provider.Charges);
+        Assert.Equal(PaymentStatus.Pending, (await Api.ReadOrderAsync(placed[2])).PaymentStatus);
     }
 
     [Fact]
     public async Task A_payment_the_provider_could_not_take_stays_in_the_outbox_for_a_later_round()
     {
-        provider.Answer = _ => ProviderAnswer.Fail;
+        Provider.Answer = _ => ProviderAnswer.Fail;
         var orderId = (await PlaceBackgroundOrdersAsync(1)).Single();
         var settings = new PaymentOutboxOptions();
 
-        var round = await api.Worker(settings).ProcessBatchAsync(settings, CancellationToken.None);
+        var round = await Api.Worker(settings).ProcessBatchAsync(settings, CancellationToken.None);
 
-        var row = await api.ReadOutboxRowAsync(orderId);
+        var row = await Api.ReadOutboxRowAsync(orderId);
         Assert.Equal(new OutboxRound(Taken: 1, Deferred: 1), round);
-        Assert.Equal(PaymentStatus.Pending, (await api.ReadOrderAsync(orderId)).PaymentStatus);
+        Assert.Equal(PaymentStatus.Pending, (await Api.ReadOrderAsync(orderId)).PaymentStatus);
         Assert.Equal((1, null, "The provider is unavailable."), (row.Attempts, row.ProcessedAt, row.LastError));
     }
 
     [Fact]
     public async Task A_payment_the_provider_keeps_failing_is_payment_failed_after_its_last_attempt()
     {
-        provider.Answer = _ => ProviderAnswer.Fail;
+        Provider.Answer = _ => ProviderAnswer.Fail;
         var orderId = (await PlaceBackgroundOrdersAsync(1)).Single();
         var settings = new PaymentOutboxOptions { MaxAttempts = 3 };
-        var worker = api.Worker(settings);
+        var worker = Api.Worker(settings);
 
         var rounds = new List<OutboxRound>();
         for (var i = 0; i < 4; i++)
@@ -80,9 +73,9 @@ public sealed class PaymentOutboxWorkerTests(LocalPostgres postgres) : IAsyncLif
             rounds.Add(await worker.ProcessBatchAsync(settings, CancellationToken.None));
         }
 
-        var (order, row) = (await api.ReadOrderAsync(orderId), await api.ReadOutboxRowAsync(orderId));
+        var (order, row) = (await Api.ReadOrderAsync(orderId), await Api.ReadOutboxRowAsync(orderId));
         Assert.Equal([new(1, 1), new(1, 1), new(1, 0), new(0, 0)], rounds);
-        Assert.Equal(3, provider.Charges.Count);
+        Assert.Equal(3, Provider.Charges.Count);
         Assert.Equal((PaymentStatus.PaymentFailed, "The provider is unavailable."), (order.PaymentStatus, order.PaymentError));
         Assert.Equal(3, row.Attempts);
         Assert.NotNull(row.ProcessedAt);
@@ -91,36 +84,36 @@ public sealed class PaymentOutboxWorkerTests(LocalPostgres postgres) : IAsyncLif
     [Fact]
     public async Task A_declined_card_is_payment_failed_at_once_without_a_retry()
     {
-        provider.Answer = _ => ProviderAnswer.Decline;
+        Provider.Answer = _ => ProviderAnswer.Decline;
         var orderId = (await PlaceBackgroundOrdersAsync(1)).Single();
         var settings = new PaymentOutboxOptions();
-        var worker = api.Worker(settings);
+        var worker = Api.Worker(settings);
 
         var first = await worker.ProcessBatchAsync(settings, CancellationToken.None);
         var second = await worker.ProcessBatchAsync(settings, CancellationToken.None);
 
         Assert.Equal((new OutboxRound(1, 0), new OutboxRound(0, 0)), (first, second));
-        Assert.Single(provider.Charges);
-        Assert.Equal(PaymentStatus.PaymentFailed, (await api.ReadOrderAsync(orderId)).PaymentStatus);
-        Assert.Equal("Your card was declined.", (await api.ReadOutboxRowAsync(orderId)).LastError);
+        Assert.Single(Provider.Charges);
+        Assert.Equal(PaymentStatus.PaymentFailed, (await Api.ReadOrderAsync(orderId)).PaymentStatus);
+        Assert.Equal("Your card was declined.", (await Api.ReadOutboxRowAsync(orderId)).LastError);
     }
 
     [Fact]
     public async Task A_charge_that_timed_out_and_was_then_settled_by_the_webhook_is_not_charged_again()
     {
-        provider.Answer = _ => ProviderAnswer.Hang;
+        Provider.Answer = _ => ProviderAnswer.Hang;
         var orderId = (await PlaceBackgroundOrdersAsync(1)).Single();
         var settings = new PaymentOutboxOptions();
-        var worker = api.Worker(settings);
+        var worker = Api.Worker(settings);
 
         var timedOut = await worker.ProcessBatchAsync(settings, CancellationToken.None);
-        await api.InScopeAsync(scope => scope.GetRequiredService<OrderPayments>()
+        await Api.InScopeAsync(scope => scope.GetRequiredService<OrderPayments>()
             .RecordChargedAsync(orderId, "tenant-a", FakePaymentProvider.PaymentIdFor(orderId), CancellationToken.None));
         var afterWebhook = await worker.ProcessBatchAsync(settings, CancellationToken.None);
 
-        var (order, row) = (await api.ReadOrderAsync(orderId), await api.ReadOutboxRowAsync(orderId));
+        var (order, row) = (await Api.ReadOrderAsync(orderId), await Api.ReadOutboxRowAsync(orderId));
         Assert.Equal((new OutboxRound(1, 1), new OutboxRound(1, 0)), (timedOut, afterWebhook));
-        Assert.Single(provider.Charges);
+        Assert.Single(Provider.Charges);
         Assert.Equal((PaymentStatus.Paid, FakePaymentProvider.PaymentIdFor(orderId)), (order.PaymentStatus, order.PaymentId));
         Assert.Equal(1, row.Attempts);
         Assert.NotNull(row.ProcessedAt);
@@ -129,27 +122,27 @@ public sealed class PaymentOutboxWorkerTests(LocalPostgres postgres) : IAsyncLif
     [Fact]
     public async Task After_a_round_the_provider_could_not_serve_the_worker_waits_the_retry_delay_not_the_poll_interval()
     {
-        provider.Answer = _ => ProviderAnswer.Fail;
+        Provider.Answer = _ => ProviderAnswer.Fail;
         var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
-        await using var timed = ApiServices.Create(await postgres.CreateDatabaseAsync(), provider, clock);
+        await using var timed = ApiServices.Create(await Postgres.CreateDatabaseAsync(), Provider, clock);
         await PlaceBackgroundOrdersAsync(timed, 1);
         var settings = new PaymentOutboxOptions { PollInterval = TimeSpan.FromSeconds(1), RetryDelay = TimeSpan.FromSeconds(30) };
         using var worker = timed.Worker(settings);
 
         await worker.StartAsync(CancellationToken.None);
-        await Eventually(() => provider.Charges.Count == 1 && clock.WaitingTimers == 1);
+        await Eventually(() => Provider.Charges.Count == 1 && clock.WaitingTimers == 1);
         clock.Advance(settings.PollInterval);
         await Task.Delay(TimeSpan.FromMilliseconds(300), TestContext.Current.CancellationToken);
-        var chargesAfterPollInterval = provider.Charges.Count;
+        var chargesAfterPollInterval = Provider.Charges.Count;
         clock.Advance(settings.RetryDelay - settings.PollInterval);
-        await Eventually(() => provider.Charges.Count == 2);
+        await Eventually(() => Provider.Charges.Count == 2);
         await worker.StopAsync(CancellationToken.None);
 
         Assert.Equal(1, chargesAfterPollInterval);
-        Assert.Equal(2, provider.Charges.Count);
+        Assert.Equal(2, Provider.Charges.Count);
     }
 
-    private Task<List<Guid>> PlaceBackgroundOrdersAsync(int count) => PlaceBackgroundOrdersAsync(api, count);
+    private Task<List<Guid>> PlaceBackgroundOrdersAsync(int count) => PlaceBackgroundOrdersAsync(Api, count);
 
     private static async Task<List<Guid>> PlaceBackgroundOrdersAsync(ApiServices services, int count)
     {
