@@ -1,5 +1,6 @@
 using OrdersTracing.Api.Admin;
 using OrdersTracing.Api.Diagnostics;
+using OrdersTracing.Api.Hosting;
 using OrdersTracing.Api.Orders;
 using OrdersTracing.Api.Payments;
 using OrdersTracing.Api.Problems;
@@ -8,7 +9,7 @@ using OrdersTracing.Api.Scenarios;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.AddOrdersDatabase();
+builder.AddOrders();
 builder.AddPaymentProvider();
 builder.AddApiProblemDetails();
 builder.AddRequestLimits();

@@ -1,10 +1,5 @@
-using System.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
-using OrdersTracing.Api.Payments;
-using OrdersTracing.Api.Payments.Outbox;
-using OrdersTracing.Api.Problems;
 using OrdersTracing.Api.Scenarios;
 using OrdersTracing.Api.Tenancy;
 using OrdersTracing.Api.Telemetry;
@@ -30,7 +25,7 @@ public static class OrdersApi
     }
 
     /// <param name="payment">Overrides <c>Scenarios:Payments</c> for this request, to compare both on the same system.</param>
-    public static async Task<Results<Created<OrderResponse>, ValidationProblem, ProblemHttpResult>> CreateOrderAsync(
+    private static async Task<Results<Created<OrderResponse>, ValidationProblem, ProblemHttpResult>> CreateOrderAsync(
         CreateOrderRequest request,
         CallerIdentity caller,
         [AsParameters] OrderServices services,
@@ -43,67 +38,13 @@ public static class OrdersApi
             return TypedResults.ValidationProblem(errors, title: "The order is not valid.");
         }
 
-        using var activity = StartActivity(OrdersTelemetry.Spans.CreateOrder, caller);
-
-        var order = Order.Place(
-            caller.TenantId,
-            caller.UserId,
-            request.Items!.Select(item => new OrderItem { Sku = item.Sku!, Quantity = item.Quantity, UnitPrice = item.UnitPrice }),
-            services.Clock.GetUtcNow());
-        var paymentMethod = request.PaymentMethod ?? CreateOrderRequest.DefaultPaymentMethod;
-        var processing = payment ?? services.Scenarios.CurrentValue.Payments;
-        activity?.SetTag(TelemetryTags.OrderId, order.Id);
-        activity?.SetTag(TelemetryTags.OrderTotal, order.Total);
-        activity?.SetTag(TelemetryTags.OrderItemCount, order.Items.Count);
-        activity?.SetTag(TelemetryTags.PaymentProcessing, processing.ToString());
-
-        services.Db.Orders.Add(order);
-        if (processing == PaymentProcessing.Background)
-        {
-            // One transaction: the order never exists without the payment request that will settle it.
-            services.Db.PaymentRequests.Add(PaymentRequest.For(order, paymentMethod, Activity.Current));
-            await services.Db.SaveChangesAsync(cancellationToken);
-            return Created(order);
-        }
-
-        await services.Db.SaveChangesAsync(cancellationToken);
-
-        // From here the order exists: finish recording its payment even if the caller goes away.
-        var result = await services.Payments.CreatePaymentIntentAsync(order, paymentMethod, CancellationToken.None);
-        try
-        {
-            await RecordPaymentAsync(services.Db, order, result, CancellationToken.None);
-        }
-        catch (Exception exception) when (DatabaseUnavailableExceptionHandler.IsDatabaseUnavailable(exception))
-        {
-            // The order is saved and the provider has answered: a 503 now would invite the caller to place the order
-            // again and be charged twice. The order is answered as it is; the provider's webhook records a successful
-            // payment once the database is back.
-            activity?.AddException(exception);
-            services.Logger.LogWarning(
-                "Order {OrderId} was saved and its payment answered, but the database went away before the answer was recorded: {Error}",
-                order.Id, exception.GetBaseException().Message);
-        }
-
-        activity?.SetTag(TelemetryTags.PaymentStatus, order.PaymentStatus.ToString());
-        if (!result.Succeeded)
-        {
-            activity.RecordError(new PaymentFailedException(order.Id, result));
-            return PaymentProblem(order, result);
-        }
-
-        return Created(order);
+        var placed = await services.Placement.PlaceAsync(caller, request, payment, cancellationToken);
+        return placed.Payment is { Succeeded: false } refused
+            ? PaymentProblem(placed.Order, refused)
+            : Created(placed.Order);
     }
 
-    /// <summary>Stores what the payment provider answered; the synchronous path and the background worker share it.</summary>
-    public static async Task RecordPaymentAsync(OrdersDbContext db, Order order, PaymentResult payment, CancellationToken cancellationToken)
-    {
-        using var activity = OrdersTelemetry.Source.StartActivity(OrdersTelemetry.Spans.RecordPayment);
-        order.RecordPayment(payment);
-        await db.SaveChangesAsync(cancellationToken);
-    }
-
-    public static async Task<Results<Ok<OrderPage>, ValidationProblem>> ListOrdersAsync(
+    private static async Task<Results<Ok<OrderPage>, ValidationProblem>> ListOrdersAsync(
         CallerIdentity caller,
         [AsParameters] OrderServices services,
         CancellationToken cancellationToken,
@@ -115,7 +56,7 @@ public static class OrdersApi
             return InvalidPage();
         }
 
-        using var activity = StartActivity(OrdersTelemetry.Spans.ListOrders, caller);
+        using var activity = OrdersTelemetry.StartActivity(OrdersTelemetry.Spans.ListOrders, caller);
 
         // One row more than asked tells whether another page exists, without counting the tenant's orders.
         var rows = await services.Db.Orders
@@ -135,7 +76,7 @@ public static class OrdersApi
     /// A page of orders with their line items: the reference design's N+1. <paramref name="loading"/> overrides
     /// <c>Scenarios:ItemLoading</c> for this request.
     /// </summary>
-    public static async Task<Results<Ok<OrderPageWithItems>, ValidationProblem>> ListOrdersWithItemsAsync(
+    private static async Task<Results<Ok<OrderPageWithItems>, ValidationProblem>> ListOrdersWithItemsAsync(
         CallerIdentity caller,
         [AsParameters] OrderServices services,
         CancellationToken cancellationToken,
@@ -149,7 +90,7 @@ public static class OrdersApi
         }
 
         var itemLoading = loading ?? services.Scenarios.CurrentValue.ItemLoading;
-        using var activity = StartActivity(OrdersTelemetry.Spans.ListOrdersWithItems, caller);
+        using var activity = OrdersTelemetry.StartActivity(OrdersTelemetry.Spans.ListOrdersWithItems, caller);
         activity?.SetTag(TelemetryTags.ItemLoading, itemLoading.ToString());
 
         var newestFirst = services.Db.Orders
@@ -176,13 +117,13 @@ public static class OrdersApi
         return TypedResults.Ok(new OrderPageWithItems(page, pageSize, orders.Count > pageSize, [.. orders.Take(pageSize).Select(OrderResponse.From)]));
     }
 
-    public static async Task<Results<Ok<OrderResponse>, ProblemHttpResult>> GetOrderAsync(
+    private static async Task<Results<Ok<OrderResponse>, ProblemHttpResult>> GetOrderAsync(
         Guid orderId,
         CallerIdentity caller,
         [AsParameters] OrderServices services,
         CancellationToken cancellationToken)
     {
-        using var activity = StartActivity(OrdersTelemetry.Spans.GetOrder, caller);
+        using var activity = OrdersTelemetry.StartActivity(OrdersTelemetry.Spans.GetOrder, caller);
         activity?.SetTag(TelemetryTags.OrderId, orderId);
 
         var order = await services.Db.Orders
@@ -194,14 +135,6 @@ public static class OrdersApi
         return order is null
             ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Order not found.", detail: $"There is no order {orderId}.")
             : TypedResults.Ok(OrderResponse.From(order));
-    }
-
-    private static Activity? StartActivity(string name, CallerIdentity caller)
-    {
-        var activity = OrdersTelemetry.Source.StartActivity(name);
-        activity?.SetTag(TelemetryTags.TenantId, caller.TenantId);
-        activity?.SetTag(TelemetryTags.UserId, caller.UserId);
-        return activity;
     }
 
     private static Created<OrderResponse> Created(Order order) => TypedResults.Created($"/api/orders/{order.Id}", OrderResponse.From(order));

@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using OrdersTracing.Api.Orders;
 
-namespace OrdersTracing.Api.Payments.Outbox;
+namespace OrdersTracing.Api.Orders;
 
 /// <summary>
 /// A payment still to be made, written in the same transaction as its order so that a crash between the two cannot
@@ -27,7 +26,7 @@ public sealed class PaymentRequest
 
     public string? LastError { get; set; }
 
-    public static PaymentRequest For(Order order, string paymentMethod, Activity? requestActivity) => new()
+    internal static PaymentRequest For(Order order, string paymentMethod, Activity? requestActivity) => new()
     {
         OrderId = order.Id,
         TenantId = order.TenantId,

@@ -1,4 +1,4 @@
-namespace OrdersTracing.Api.Problems;
+namespace OrdersTracing.Api.Hosting;
 
 /// <summary>
 /// How much a request may carry. The largest valid order (50 items) is a few kilobytes and the Api is only called by Web

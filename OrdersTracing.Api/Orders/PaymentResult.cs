@@ -1,4 +1,4 @@
-namespace OrdersTracing.Api.Payments;
+namespace OrdersTracing.Api.Orders;
 
 public sealed record PaymentResult(bool Succeeded, string? PaymentId, string? Error, PaymentFailure Failure)
 {

@@ -1,0 +1,13 @@
+namespace OrdersTracing.Api.Orders;
+
+public static class OrdersExtensions
+{
+    /// <summary>The orders database and the services that place orders and record their payments on it.</summary>
+    public static IHostApplicationBuilder AddOrders(this IHostApplicationBuilder builder)
+    {
+        builder.AddOrdersDatabase();
+        builder.Services.AddScoped<OrderPayments>();
+        builder.Services.AddScoped<OrderPlacement>();
+        return builder;
+    }
+}
