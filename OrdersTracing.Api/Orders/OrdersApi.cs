@@ -1,9 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 using OrdersTracing.Api.Scenarios;
 using OrdersTracing.Api.Tenancy;
-using OrdersTracing.Api.Telemetry;
-using OrdersTracing.ServiceDefaults.Telemetry;
 
 namespace OrdersTracing.Api.Orders;
 
@@ -56,26 +53,10 @@ public static class OrdersApi
             return InvalidPage();
         }
 
-        using var activity = OrdersTelemetry.StartActivity(OrdersTelemetry.Spans.ListOrders, caller);
-
-        // One row more than asked tells whether another page exists, without counting the tenant's orders.
-        var rows = await services.Db.Orders
-            .AsNoTracking()
-            .Where(order => order.TenantId == caller.TenantId)
-            .OrderByDescending(order => order.CreatedAt)
-            .ThenByDescending(order => order.Id)
-            .Skip((page - 1) * pageSize)
-            .Take(pageSize + 1)
-            .Select(order => new OrderSummary(order.Id, order.CreatedAt, order.Total, order.Currency, order.PaymentStatus))
-            .ToListAsync(cancellationToken);
-
-        return TypedResults.Ok(new OrderPage(page, pageSize, rows.Count > pageSize, rows.Take(pageSize).ToList()));
+        return TypedResults.Ok(await services.Queries.ListAsync(caller, page, pageSize, cancellationToken));
     }
 
-    /// <summary>
-    /// A page of orders with their line items: the reference design's N+1. <paramref name="loading"/> overrides
-    /// <c>Scenarios:ItemLoading</c> for this request.
-    /// </summary>
+    /// <param name="loading">Overrides <c>Scenarios:ItemLoading</c> for this request, to compare both on the same system.</param>
     private static async Task<Results<Ok<OrderPageWithItems>, ValidationProblem>> ListOrdersWithItemsAsync(
         CallerIdentity caller,
         [AsParameters] OrderServices services,
@@ -89,32 +70,7 @@ public static class OrdersApi
             return InvalidPage();
         }
 
-        var itemLoading = loading ?? services.Scenarios.CurrentValue.ItemLoading;
-        using var activity = OrdersTelemetry.StartActivity(OrdersTelemetry.Spans.ListOrdersWithItems, caller);
-        activity?.SetTag(TelemetryTags.ItemLoading, itemLoading.ToString());
-
-        var newestFirst = services.Db.Orders
-            .Where(order => order.TenantId == caller.TenantId)
-            .OrderByDescending(order => order.CreatedAt)
-            .ThenByDescending(order => order.Id)
-            .Skip((page - 1) * pageSize)
-            .Take(pageSize + 1);
-
-        List<Order> orders;
-        if (itemLoading == ItemLoading.Eager)
-        {
-            orders = await newestFirst.AsNoTracking().Include(order => order.Items).ToListAsync(cancellationToken);
-        }
-        else
-        {
-            orders = await newestFirst.ToListAsync(cancellationToken);
-            foreach (var order in orders.Take(pageSize))
-            {
-                await services.Db.Entry(order).Collection(order => order.Items).LoadAsync(cancellationToken);
-            }
-        }
-
-        return TypedResults.Ok(new OrderPageWithItems(page, pageSize, orders.Count > pageSize, [.. orders.Take(pageSize).Select(OrderResponse.From)]));
+        return TypedResults.Ok(await services.Queries.ListWithItemsAsync(caller, page, pageSize, loading, cancellationToken));
     }
 
     private static async Task<Results<Ok<OrderResponse>, ProblemHttpResult>> GetOrderAsync(
@@ -123,18 +79,12 @@ public static class OrdersApi
         [AsParameters] OrderServices services,
         CancellationToken cancellationToken)
     {
-        using var activity = OrdersTelemetry.StartActivity(OrdersTelemetry.Spans.GetOrder, caller);
-        activity?.SetTag(TelemetryTags.OrderId, orderId);
-
-        var order = await services.Db.Orders
-            .AsNoTracking()
-            .Include(order => order.Items)
-            .FirstOrDefaultAsync(order => order.Id == orderId && order.TenantId == caller.TenantId, cancellationToken);
+        var order = await services.Queries.GetAsync(caller, orderId, cancellationToken);
 
         // Another tenant's order is answered exactly like a missing one, so ids cannot be probed.
         return order is null
             ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Order not found.", detail: $"There is no order {orderId}.")
-            : TypedResults.Ok(OrderResponse.From(order));
+            : TypedResults.Ok(order);
     }
 
     private static Created<OrderResponse> Created(Order order) => TypedResults.Created($"/api/orders/{order.Id}", OrderResponse.From(order));
