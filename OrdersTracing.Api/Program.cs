@@ -5,10 +5,12 @@ using OrdersTracing.Api.Orders;
 using OrdersTracing.Api.Payments;
 using OrdersTracing.Api.Problems;
 using OrdersTracing.Api.Scenarios;
+using OrdersTracing.Api.Tenancy;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+builder.AddServiceAuthentication();
 builder.AddOrders();
 builder.AddPaymentProvider();
 builder.AddApiProblemDetails();
@@ -20,6 +22,8 @@ var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
 
 app.MapOrdersApi();
 app.MapPaymentWebhooksApi();

@@ -1,3 +1,4 @@
+using OrdersTracing.AppHost.Identity;
 using OrdersTracing.AppHost.Infrastructure;
 using OrdersTracing.AppHost.Payments;
 using OrdersTracing.AppHost.Postgres;
@@ -11,6 +12,7 @@ var telemetry = builder.AddTelemetryPipeline(infrastructure);
 
 var ordersDb = builder.AddOrdersDatabase(infrastructure);
 var payments = builder.AddPaymentProvider("payments", telemetry);
+var serviceTokens = builder.AddServiceTokenKeys();
 
 var api = builder.AddProject<Projects.OrdersTracing_Api>("api")
     .WithTelemetry(telemetry)
@@ -18,7 +20,8 @@ var api = builder.AddProject<Projects.OrdersTracing_Api>("api")
     .WithHttpHealthCheck(ServiceHealth.Path)
     .WithReference(ordersDb, OrdersDatabaseResourceExtensions.ConnectionName)
     .WaitFor(ordersDb)
-    .WithPaymentProvider(payments);
+    .WithPaymentProvider(payments)
+    .WithServiceTokenValidation(serviceTokens);
 
 builder.AddProject<Projects.OrdersTracing_Web>("web")
     .WithTelemetry(telemetry)
@@ -27,6 +30,7 @@ builder.AddProject<Projects.OrdersTracing_Web>("web")
     .WithExternalHttpEndpoints()
     .WithReference(api)
     .WaitFor(api)
+    .WithServiceTokenSigning(serviceTokens)
     .WithTraceLinks(telemetry)
     .WithTraceStore(telemetry);
 

@@ -28,7 +28,7 @@ public static class SeedingApi
     private static async Task<Results<Ok<SeedResult>, ValidationProblem>> SeedOrdersAsync(
         string tenantId, OrdersDbContext db, TimeProvider clock, CancellationToken cancellationToken, int count = 100_000)
     {
-        if (!CallerHeaders.IsValidId(tenantId) || count is < 1 or > MaxOrders)
+        if (!CallerClaims.IsValidId(tenantId) || count is < 1 or > MaxOrders)
         {
             return TypedResults.ValidationProblem(
                 new Dictionary<string, string[]>

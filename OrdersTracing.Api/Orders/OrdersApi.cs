@@ -11,7 +11,8 @@ public static class OrdersApi
 
     public static RouteGroupBuilder MapOrdersApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/orders").WithTags("Orders");
+        // Every order endpoint needs Web's service token: it names the caller, whom nothing else may.
+        var api = app.MapGroup("/api/orders").WithTags("Orders").RequireAuthorization();
 
         api.MapPost("", CreateOrderAsync);
         api.MapGet("", ListOrdersAsync);

@@ -5,7 +5,10 @@ using OrdersTracing.ServiceDefaults.Identity;
 
 namespace OrdersTracing.Tests.EndToEnd;
 
-/// <summary>Calls the Api the way Web does: as a tenant and user, with the identity headers.</summary>
+/// <summary>
+/// Calls the Api the way Web does: as a tenant and user, named in a service token that the client's
+/// <see cref="ServiceTokenHandler"/> signs (<see cref="OrdersAppFixture.CreateApiClient"/>).
+/// </summary>
 public static class ApiCalls
 {
     /// <param name="traceId">Makes the call part of this trace, as a caller's <c>traceparent</c> does, so a test knows which trace to read back.</param>
@@ -28,14 +31,10 @@ public static class ApiCalls
             request.Headers.Add("traceparent", $"00-{traceId}-{TestIds.NewSpanId()}-{(sampled ? "01" : "00")}");
         }
 
-        if (tenant is not null)
+        // Without both there is no caller to sign a token for, and the call goes out with none.
+        if (tenant is not null && user is not null)
         {
-            request.Headers.Add(CallerHeaders.TenantId, tenant);
-        }
-
-        if (user is not null)
-        {
-            request.Headers.Add(CallerHeaders.UserId, user);
+            ServiceTokenHandler.ActAs(request, tenant, user);
         }
 
         return request;
@@ -49,5 +48,13 @@ public static class ApiCalls
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+    }
+
+    /// <summary>How many orders the tenant sees: what a refused request must leave unchanged.</summary>
+    public static async Task<int> CountOrdersAsync(HttpClient api, string tenant)
+    {
+        using var listing = await SendAsync(api, HttpMethod.Get, "/api/orders?pageSize=100", tenant, TestIds.User());
+        listing.EnsureSuccessStatusCode();
+        return (await listing.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("orders").GetArrayLength();
     }
 }

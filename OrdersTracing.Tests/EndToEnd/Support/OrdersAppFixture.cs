@@ -2,6 +2,10 @@ using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using OrdersTracing.AppHost.Identity;
+using OrdersTracing.ServiceDefaults.Identity;
 
 namespace OrdersTracing.Tests.EndToEnd;
 
@@ -19,6 +23,9 @@ public class OrdersAppFixture : IAsyncLifetime
     public DistributedApplication App => app ?? throw new InvalidOperationException("The application has not started.");
 
     public DashboardTelemetry Telemetry { get; private set; } = null!;
+
+    /// <summary>Signs service tokens with the key the AppHost generated for Web, so that a test calls the Api as Web does.</summary>
+    public ServiceTokenIssuer ServiceTokens { get; private set; } = null!;
 
     /// <summary>Extra AppHost arguments, for fixtures that start the application another way.</summary>
     protected virtual IEnumerable<string> AppHostArguments => [];
@@ -53,6 +60,8 @@ public class OrdersAppFixture : IAsyncLifetime
 
         var dashboard = await app.GetDashboardUrlAsync(timeout.Token);
         Telemetry = new DashboardTelemetry(new Uri(dashboard.GetLeftPart(UriPartial.Authority)), dashboardApiKey);
+        var signingKey = await EnvironmentVariableAsync("web", ServiceTokenResourceExtensions.SigningKeyVariable, timeout.Token);
+        ServiceTokens = new ServiceTokenIssuer(Options.Create(new ServiceTokenOptions { SigningKey = signingKey }), TimeProvider.System);
         await OnStartedAsync();
     }
 
@@ -62,7 +71,23 @@ public class OrdersAppFixture : IAsyncLifetime
     /// <summary>For fixtures that hold something of their own to release once the application has stopped.</summary>
     protected virtual ValueTask OnDisposingAsync() => ValueTask.CompletedTask;
 
-    public HttpClient CreateApiClient() => App.CreateHttpClient("api");
+    /// <summary>A client of the Api that signs a token for each request made with <see cref="ApiCalls.Request"/>.</summary>
+    public HttpClient CreateApiClient() => ApiClient(new SocketsHttpHandler());
+
+    /// <summary>Like <see cref="CreateApiClient"/>, but it sends trace context headers exactly as given: no span of its own, no header of its own but the token.</summary>
+    public HttpClient CreateRawApiClient() => ApiClient(new SocketsHttpHandler { ActivityHeadersPropagator = null });
+
+    /// <summary>A variable of a resource's environment as the AppHost resolved it for the process, secrets included.</summary>
+    public async Task<string> EnvironmentVariableAsync(string resourceName, string variable, CancellationToken cancellationToken)
+    {
+        var resource = App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(resource => resource.Name == resourceName);
+        var environment = await ExecutionConfigurationBuilder.Create(resource).WithEnvironmentVariablesConfig()
+            .BuildAsync(App.Services.GetRequiredService<DistributedApplicationExecutionContext>(), NullLogger.Instance, cancellationToken);
+        return environment.EnvironmentVariables.Single(pair => pair.Key == variable).Value;
+    }
+
+    private HttpClient ApiClient(HttpMessageHandler transport) =>
+        new(new ServiceTokenHandler(ServiceTokens) { InnerHandler = transport }) { BaseAddress = App.GetEndpoint("api", "http") };
 
     public WebSession CreateWebSession() => new(App.GetEndpoint("web", "http"));
 
