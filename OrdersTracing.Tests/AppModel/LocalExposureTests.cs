@@ -1,6 +1,7 @@
 using OrdersTracing.AppHost.Telemetry;
 using System.Text.Json;
 using Aspire.Hosting.ApplicationModel;
+using OrdersTracing.AppHost.Identity;
 using OrdersTracing.AppHost.Infrastructure;
 using OrdersTracing.AppHost.Payments;
 
@@ -50,6 +51,9 @@ public sealed class LocalExposureTests
     [InlineData(InfrastructureMode.Local, "api", $"{PaymentProviderResourceExtensions.ConfigurationSection}__WebhookSecret")]
     [InlineData(InfrastructureMode.Local, "payments", $"{PaymentProviderResourceExtensions.ConfigurationSection}__WebhookSecret")]
     [InlineData(InfrastructureMode.Containers, "api", $"{PaymentProviderResourceExtensions.ConfigurationSection}__WebhookSecret")]
+    [InlineData(InfrastructureMode.Local, "api", ServiceTokenResourceExtensions.SigningKeyVariable)]
+    [InlineData(InfrastructureMode.Local, "api", ServiceTokenResourceExtensions.PreviousSigningKeyVariable)]
+    [InlineData(InfrastructureMode.Local, "web", ServiceTokenResourceExtensions.SigningKeyVariable)]
     public async Task A_secret_reaches_its_process_from_a_secret_parameter(InfrastructureMode mode, string resource, string variable)
     {
         await using var host = await UnstartedAppHost.BuildAsync(mode);

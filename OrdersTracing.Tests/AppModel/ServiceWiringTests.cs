@@ -1,5 +1,7 @@
 using Aspire.Hosting.ApplicationModel;
+using OrdersTracing.AppHost.Identity;
 using OrdersTracing.AppHost.Infrastructure;
+using OrdersTracing.ServiceDefaults.Identity;
 
 namespace OrdersTracing.Tests.AppModel;
 
@@ -37,6 +39,21 @@ public sealed class ServiceWiringTests
         var environment = await host.EnvironmentOfAsync("web");
 
         Assert.Equal(host.Endpoint("api", "http").Url, environment["services__api__http__0"]);
+    }
+
+    [Fact]
+    public async Task The_web_signs_with_the_current_key_and_the_api_accepts_it_and_the_previous_one()
+    {
+        await using var host = await UnstartedAppHost.BuildAsync(InfrastructureMode.Containers);
+        await host.PrepareForStartAsync();
+
+        var web = await host.EnvironmentOfAsync("web");
+        var api = await host.EnvironmentOfAsync("api");
+
+        Assert.Equal(api[ServiceTokenResourceExtensions.SigningKeyVariable], web[ServiceTokenResourceExtensions.SigningKeyVariable]);
+        Assert.True(api[ServiceTokenResourceExtensions.SigningKeyVariable].Length >= ServiceTokenOptions.MinimumKeyLength);
+        Assert.NotEqual(api[ServiceTokenResourceExtensions.SigningKeyVariable], api[ServiceTokenResourceExtensions.PreviousSigningKeyVariable]);
+        Assert.False(web.ContainsKey(ServiceTokenResourceExtensions.PreviousSigningKeyVariable));
     }
 
     [Fact]
