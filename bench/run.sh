@@ -88,6 +88,13 @@ stop() { # $1: pid
 }
 json_number() { grep -oE "\"$1\":[0-9.]+" | head -n 1 | cut -d: -f2; }
 
+# The Api takes the caller only from a token signed as Web signs it (docs/reliability.md): the benchmark's Api
+# processes get a key of the run's own, and its requests a token for their tenant, valid for the whole run (signed
+# before the timed request, never inside it).
+SERVICE_TOKEN_SIGNING_KEY=$(python3 -c 'import secrets; print(secrets.token_urlsafe(48))')
+export SERVICE_TOKEN_SIGNING_KEY
+token() { python3 scripts/service-token.py "$1" bench 14400; } # $1: tenant; prints its service token
+
 pg_port=$(free_port)
 export PGPASSWORD=bench
 PGPORT=$pg_port POSTGRES_PASSWORD=bench bash OrdersTracing.AppHost/Postgres/run-local-postgres.sh \
@@ -129,7 +136,7 @@ launch_api() { # $1: name, $2: database, $3: payment provider port, $4...: extra
   port=$(free_port)
   env ASPNETCORE_ENVIRONMENT=Development Logging__LogLevel__Default=Warning OTEL_SERVICE_NAME="bench-$name" \
     ConnectionStrings__ordersdb="Host=127.0.0.1;Port=$pg_port;Username=postgres;Password=bench;Database=$database" \
-    PaymentProvider__BaseUrl="http://127.0.0.1:$provider" "$@" \
+    PaymentProvider__BaseUrl="http://127.0.0.1:$provider" ServiceTokens__SigningKey="$SERVICE_TOKEN_SIGNING_KEY" "$@" \
     dotnet OrdersTracing.Api/bin/$configuration/net10.0/OrdersTracing.Api.dll --urls "http://127.0.0.1:$port" >"$work/api-$name.log" 2>&1 &
   api_pid[$name]=$!
   pids+=($!)
@@ -139,7 +146,7 @@ start_api() { launch_api "$@"; wait_for "${api_url[$1]}/alive"; }
 
 order='{"items":[{"sku":"coffee-beans","quantity":2,"unitPrice":9.5},{"sku":"filter-papers","quantity":1,"unitPrice":3.25},{"sku":"mug","quantity":1,"unitPrice":12}]}'
 post_order() { # $1: Api URL, $2: tenant, $3: payment (Background or Synchronous); prints the response
-  curl -sf -H "X-Tenant-Id: $2" -H 'X-User-Id: bench' -H 'Content-Type: application/json' -d "$order" "$1/api/orders?payment=$3"
+  curl -sf -H "Authorization: Bearer $(token "$2")" -H 'Content-Type: application/json' -d "$order" "$1/api/orders?payment=$3"
 }
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -171,7 +178,7 @@ endpoint_request() { # $1: endpoint, $2: config; prints "METHOD|PATH|TENANT|BODY
 load() { # $1: endpoint, $2: config, $3: seconds; prints wrk's JSON summary
   local method path tenant body
   IFS='|' read -r method path tenant body <<<"$(endpoint_request "$1" "$2")"
-  BENCH_METHOD=$method BENCH_TENANT=$tenant BENCH_BODY=${body:-} \
+  BENCH_METHOD=$method BENCH_TOKEN=$(token "$tenant") BENCH_BODY=${body:-} \
     wrk -t1 -c"$connections" -d"$3s" -s bench/wrk-request.lua "${api_url[$2]}$path" | tail -n 1
 }
 allocated() { curl -sf "${api_url[$1]}/api/admin/process" | json_number allocatedBytes; }
@@ -211,7 +218,8 @@ slow_provider=$provider_port
 start_api fixes bench_fixes "$slow_provider" "${config_env[detect]}" Scenarios__TenantCreatedAtIndex=true
 sql bench_fixes "CREATE EXTENSION IF NOT EXISTS pg_stat_statements"
 call_ms() { # $1: tenant, $2: path, [$3: JSON body to POST]; prints milliseconds
-  curl -s -o /dev/null -w '%{time_total}\n' -H "X-Tenant-Id: $1" -H 'X-User-Id: bench' -H 'Content-Type: application/json' \
+  local bearer; bearer=$(token "$1")
+  curl -s -o /dev/null -w '%{time_total}\n' -H "Authorization: Bearer $bearer" -H 'Content-Type: application/json' \
     ${3:+-d "$3"} "${api_url[fixes]}$2" | awk '{ printf "%.3f\n", $1 * 1000 }'
 }
 record() { # $1: scenario, $2: variant, $3: orders, $4...: call_ms arguments

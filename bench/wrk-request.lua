@@ -1,9 +1,8 @@
--- One endpoint under load: the request comes from the environment (BENCH_METHOD, BENCH_BODY, BENCH_TENANT), and the
+-- One endpoint under load: the request comes from the environment (BENCH_METHOD, BENCH_BODY, BENCH_TOKEN), and the
 -- summary is one JSON line on stdout, latencies in microseconds, so that run.sh need not parse wrk's text report.
 wrk.method = os.getenv("BENCH_METHOD") or "GET"
 wrk.body = os.getenv("BENCH_BODY")
-wrk.headers["X-Tenant-Id"] = os.getenv("BENCH_TENANT") or "bench"
-wrk.headers["X-User-Id"] = "bench"
+wrk.headers["Authorization"] = "Bearer " .. os.getenv("BENCH_TOKEN")
 if wrk.body then
   wrk.headers["Content-Type"] = "application/json"
 end

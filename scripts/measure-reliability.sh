@@ -50,8 +50,14 @@ PaymentProvider__Latency=00:00:00.050 Logging__LogLevel__Default=Warning \
 pids+=($!)
 ready "The payment provider" curl -sf "http://127.0.0.1:$pay_port/alive"
 
+# The Api takes the caller only from a token signed as Web signs it: a key of this run's own, one token for the run.
+SERVICE_TOKEN_SIGNING_KEY=$(python3 -c 'import secrets; print(secrets.token_urlsafe(48))')
+export SERVICE_TOKEN_SIGNING_KEY
+SERVICE_TOKEN=$(python3 scripts/service-token.py reliability measure 14400)
+export SERVICE_TOKEN
+
 start_api() { # $1: log file
-  ASPNETCORE_ENVIRONMENT=Development OTEL_SERVICE_NAME=api \
+  ASPNETCORE_ENVIRONMENT=Development OTEL_SERVICE_NAME=api ServiceTokens__SigningKey="$SERVICE_TOKEN_SIGNING_KEY" \
   OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$otlp_port" OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf OTEL_BSP_SCHEDULE_DELAY=1000 \
   ConnectionStrings__ordersdb="Host=127.0.0.1;Port=$pg_port;Username=postgres;Password=measure;Database=ordersdb" \
   PaymentProvider__BaseUrl="http://127.0.0.1:$pay_port" Logging__LogLevel__Default=Warning \
@@ -71,7 +77,7 @@ peak_rss_mb() { # samples the Api's resident memory every 0.5 s until the file $
   echo $(( peak / 1024 ))
 }
 json() { python3 -c "import json, sys; print(json.load(sys.stdin)$1)"; }
-order() { curl -sf -o /dev/null -H 'X-Tenant-Id: reliability' -H 'X-User-Id: measure' -H 'Content-Type: application/json' \
+order() { curl -sf -o /dev/null -H "Authorization: Bearer $SERVICE_TOKEN" -H 'Content-Type: application/json' \
   -d '{"items":[{"sku":"coffee-beans","quantity":1,"unitPrice":9.5}]}' "$api/api/orders?payment=Background"; }
 
 echo "| telemetry backend | round | requests | failed | p50 ms | p99 ms | max ms | Api peak RSS MB | spans dropped (reported) | traces back after |"

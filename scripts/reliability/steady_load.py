@@ -1,17 +1,19 @@
 """Steady, open-loop load on the Api for scripts/measure-reliability.sh: <rate> order creations a second for <seconds>
 seconds, each sent at its scheduled time whatever the previous ones did. Prints one JSON line: count, failures, p50, p99
-(ms). Usage: steady_load.py <api-url> <rate> <seconds>"""
+(ms). Usage: SERVICE_TOKEN=... steady_load.py <api-url> <rate> <seconds>, the token from scripts/service-token.py."""
 import concurrent.futures
 import http.client
 import json
 import sys
 import threading
 import time
+import os
 import urllib.parse
 
 api, rate, seconds = sys.argv[1], float(sys.argv[2]), float(sys.argv[3])
 target = urllib.parse.urlparse(api)
 body = json.dumps({"items": [{"sku": "coffee-beans", "quantity": 1, "unitPrice": 9.5}]})
+token = os.environ["SERVICE_TOKEN"]
 local = threading.local()
 
 
@@ -21,7 +23,7 @@ def send(_):
     started = time.perf_counter()
     try:
         local.connection.request("POST", "/api/orders?payment=Background", body,
-                                 {"Content-Type": "application/json", "X-Tenant-Id": "reliability", "X-User-Id": "measure"})
+                                 {"Content-Type": "application/json", "Authorization": f"Bearer {token}"})
         response = local.connection.getresponse()
         response.read()
         status = response.status
