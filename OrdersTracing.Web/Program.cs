@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication.Cookies;
 using OrdersTracing.ServiceDefaults.Telemetry.TrustBoundary;
+using OrdersTracing.Web.Identity;
 using OrdersTracing.Web.Orders;
 using OrdersTracing.Web.Telemetry;
 using OrdersTracing.Web.TraceDoctor;
@@ -26,6 +27,7 @@ var app = builder.Build();
 app.UseExceptionHandler("/error");
 app.UseStatusCodePagesWithReExecute("/error", "?status={0}");
 app.UseAuthentication();
+app.UseNoStoreForSignedInUsers();
 app.UseAuthorization();
 
 app.MapRazorPages();
