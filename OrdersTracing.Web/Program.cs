@@ -3,6 +3,7 @@ using OrdersTracing.ServiceDefaults.Telemetry.TrustBoundary;
 using OrdersTracing.Web.Identity;
 using OrdersTracing.Web.Orders;
 using OrdersTracing.Web.Telemetry;
+using OrdersTracing.Web.Telemetry.Browser;
 using OrdersTracing.Web.TraceDoctor;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -21,6 +22,7 @@ builder.Services.AddHttpClient<OrdersApiClient>(http => http.BaseAddress = new U
 builder.Services.Configure<TraceLinksOptions>(builder.Configuration.GetSection(TraceLinksOptions.SectionName));
 builder.Services.AddSingleton<TraceLinks>();
 builder.Services.AddHttpClient<TraceStore>();
+builder.AddBrowserTelemetryRelay();
 
 var app = builder.Build();
 
@@ -30,6 +32,7 @@ app.UseAuthentication();
 app.UseNoStoreForSignedInUsers();
 app.UseAuthorization();
 
+app.MapBrowserTelemetryRelay();
 app.MapRazorPages();
 app.MapDefaultEndpoints();
 
