@@ -28,6 +28,7 @@ var app = builder.Build();
 
 app.UseExceptionHandler("/error");
 app.UseStatusCodePagesWithReExecute("/error", "?status={0}");
+app.UseStaticFiles();
 app.UseAuthentication();
 app.UseNoStoreForSignedInUsers();
 app.UseAuthorization();

@@ -8,6 +8,7 @@ public static class BrowserTelemetryNames
 
     /// <summary>The relay names the pages' service; whatever a browser claims is dropped.</summary>
     public const string ServiceName = "browser";
+    public const string ServiceNameAttribute = "service.name";
 
     public const string MeterName = "OrdersTracing.Web.BrowserTelemetry";
     public const string RefusedCounter = "browser_telemetry.requests.refused";

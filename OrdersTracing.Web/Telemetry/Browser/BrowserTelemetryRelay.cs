@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
+using OrdersTracing.ServiceDefaults.Telemetry;
 
 namespace OrdersTracing.Web.Telemetry.Browser;
 
@@ -62,6 +63,7 @@ public static class BrowserTelemetryRelay
         HttpContext context,
         OtlpTraceForwarder forwarder,
         IOptions<BrowserTelemetryOptions> options,
+        IOptions<TracingOptions> tracing,
         CancellationToken cancellationToken)
     {
         var limits = options.Value;
@@ -88,7 +90,13 @@ public static class BrowserTelemetryRelay
         var spans = scopes.Sum(scope => scope.Spans.Count);
         if (spans > 0)
         {
-            var export = OtlpProtobufWriter.ExportTraceServiceRequest(BrowserTelemetryNames.ServiceName, scopes);
+            var export = OtlpProtobufWriter.ExportTraceServiceRequest(
+                [
+                    new BrowserAttribute(BrowserTelemetryNames.ServiceNameAttribute, BrowserTelemetryNames.ServiceName),
+                    new BrowserAttribute(TelemetryTags.DeploymentEnvironment, tracing.Value.DeploymentEnvironment),
+                    new BrowserAttribute(TelemetryTags.DeploymentEnvironmentName, tracing.Value.DeploymentEnvironment),
+                ],
+                scopes);
             if (!await forwarder.ForwardAsync(export, cancellationToken))
             {
                 return Refuse(context, StatusCodes.Status503ServiceUnavailable, BrowserTelemetryNames.Reasons.BackendUnavailable,

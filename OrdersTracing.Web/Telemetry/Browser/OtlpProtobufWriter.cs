@@ -10,12 +10,19 @@ namespace OrdersTracing.Web.Telemetry.Browser;
 /// </summary>
 public static class OtlpProtobufWriter
 {
-    public static byte[] ExportTraceServiceRequest(string serviceName, IReadOnlyList<BrowserScope> scopes)
+    /// <param name="resource">The relay's resource attributes; a browser's own are never forwarded.</param>
+    public static byte[] ExportTraceServiceRequest(IReadOnlyList<BrowserAttribute> resource, IReadOnlyList<BrowserScope> scopes)
     {
-        var resource = Message(w => w.Bytes(1, KeyValue("service.name", serviceName)));
+        var resourceMessage = Message(w =>
+        {
+            foreach (var attribute in resource)
+            {
+                w.Bytes(1, KeyValue(attribute.Key, attribute.Value));
+            }
+        });
         var resourceSpans = Message(w =>
         {
-            w.Bytes(1, resource);
+            w.Bytes(1, resourceMessage);
             foreach (var scope in scopes)
             {
                 w.Bytes(2, ScopeSpans(scope));
