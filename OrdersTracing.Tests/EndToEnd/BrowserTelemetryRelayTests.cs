@@ -25,7 +25,7 @@ public sealed class BrowserTelemetryRelayTests(OrdersAppFixture fixture) : IDisp
     {
         var huge = OtlpJsonExports.Span(TestIds.NewTraceId(), TestIds.NewSpanId(), attributes: new Dictionary<string, string> { ["http.url"] = "http://x/" + new string('a', MaxRequestBytes) });
 
-        using var refused = await web.PostAsync(OtlpJsonExports.RelayPath, OtlpJsonExports.Json(huge), TestContext.Current.CancellationToken);
+        using var refused = await RelayAsync(() => OtlpJsonExports.Json(huge));
 
         await AssertRefusedAsync(refused, HttpStatusCode.RequestEntityTooLarge, "too_large");
         await AssertRelayTakesAGoodExportAsync();
@@ -69,7 +69,7 @@ public sealed class BrowserTelemetryRelayTests(OrdersAppFixture fixture) : IDisp
             resource: new Dictionary<string, string> { ["service.name"] = "api", ["deployment.environment"] = "production", ["service.version"] = "9.9.9" },
             attributes: new Dictionary<string, string> { ["tenant.id"] = "someone-else", ["http.url"] = "http://localhost/orders", ["peer.service"] = "api" });
 
-        using var response = await web.PostAsync(OtlpJsonExports.RelayPath, OtlpJsonExports.Json(body), TestContext.Current.CancellationToken);
+        using var response = await RelayAsync(() => OtlpJsonExports.Json(body));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var span = Assert.Single(await fixture.Telemetry.WaitForTraceAsync(traceId, spans => spans.Count > 0));
@@ -96,7 +96,7 @@ public sealed class BrowserTelemetryRelayTests(OrdersAppFixture fixture) : IDisp
             ["authorization"] = $"Bearer {token}",
         });
 
-        using var response = await web.PostAsync(OtlpJsonExports.RelayPath, OtlpJsonExports.Json(body), TestContext.Current.CancellationToken);
+        using var response = await RelayAsync(() => OtlpJsonExports.Json(body));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var raw = await fixture.Telemetry.WaitForRawAsync("spans", json => json.Contains(traceId, StringComparison.Ordinal));
@@ -117,10 +117,12 @@ public sealed class BrowserTelemetryRelayTests(OrdersAppFixture fixture) : IDisp
     [InlineData("text/plain", "{\"resourceSpans\": []}")]
     public async Task Malformed_otlp_is_refused_with_a_problem_and_the_relay_and_web_stay_well(string contentType, string body)
     {
-        using var content = new StringContent(body, System.Text.Encoding.UTF8);
-        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
-
-        using var response = await web.PostAsync(OtlpJsonExports.RelayPath, content, TestContext.Current.CancellationToken);
+        using var response = await RelayAsync(() =>
+        {
+            var content = new StringContent(body, System.Text.Encoding.UTF8);
+            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
+            return content;
+        });
 
         await AssertRefusedAsync(response, contentType == "application/json" ? HttpStatusCode.BadRequest : HttpStatusCode.UnsupportedMediaType,
             contentType == "application/json" ? "malformed" : "unsupported_media_type");
@@ -142,10 +144,27 @@ public sealed class BrowserTelemetryRelayTests(OrdersAppFixture fixture) : IDisp
     private async Task AssertRelayTakesAGoodExportAsync()
     {
         var traceId = TestIds.NewTraceId();
-        using var response = await web.PostAsync(OtlpJsonExports.RelayPath, OtlpJsonExports.Json(OtlpJsonExports.Span(traceId, TestIds.NewSpanId())), TestContext.Current.CancellationToken);
+        using var response = await RelayAsync(() => OtlpJsonExports.Json(OtlpJsonExports.Span(traceId, TestIds.NewSpanId())));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         await fixture.Telemetry.WaitForTraceAsync(traceId, spans => spans.Any(span => span.Service == "browser"));
+    }
+
+    /// <summary>
+    /// Posts to the relay as one client; every test here is that same client (and so are the browser tests), so an
+    /// export refused for the rate is sent once more after the window: only the flood test is about the rate.
+    /// </summary>
+    private async Task<HttpResponseMessage> RelayAsync(Func<HttpContent> content)
+    {
+        var response = await web.PostAsync(OtlpJsonExports.RelayPath, content(), TestContext.Current.CancellationToken);
+        if (response.StatusCode != HttpStatusCode.TooManyRequests)
+        {
+            return response;
+        }
+
+        response.Dispose();
+        await WaitForAFreshWindowAsync();
+        return await web.PostAsync(OtlpJsonExports.RelayPath, content(), TestContext.Current.CancellationToken);
     }
 
     /// <summary>Browser tests before this one sent exports from the same address; the flood's figures start from none.</summary>

@@ -14,7 +14,8 @@ public static partial class BrowserValueScrubber
     public static string Scrub(string value, bool isUrl, int maxLength)
     {
         var scrubbed = isUrl ? RedactUrl(value) : value;
-        if (LooksSecret(scrubbed))
+        // A redacted query still names its parameters (api_key=Redacted); only what is left of a URL is judged.
+        if (LooksSecret(isUrl ? scrubbed.Split('?', 2)[0] : scrubbed))
         {
             return Redacted;
         }
