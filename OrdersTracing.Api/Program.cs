@@ -1,14 +1,17 @@
 using OrdersTracing.Api.Admin;
 using OrdersTracing.Api.Diagnostics;
+using OrdersTracing.Api.Hosting;
 using OrdersTracing.Api.Orders;
 using OrdersTracing.Api.Payments;
 using OrdersTracing.Api.Problems;
 using OrdersTracing.Api.Scenarios;
+using OrdersTracing.Api.Tenancy;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.AddOrdersDatabase();
+builder.AddServiceAuthentication();
+builder.AddOrders();
 builder.AddPaymentProvider();
 builder.AddApiProblemDetails();
 builder.AddRequestLimits();
@@ -19,6 +22,8 @@ var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
 
 app.MapOrdersApi();
 app.MapPaymentWebhooksApi();

@@ -1,6 +1,9 @@
+using OrdersTracing.AppHost.Identity;
 using OrdersTracing.AppHost.Infrastructure;
 using OrdersTracing.AppHost.Payments;
 using OrdersTracing.AppHost.Postgres;
+using OrdersTracing.AppHost.Services;
+using OrdersTracing.AppHost.Telemetry;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
@@ -9,14 +12,17 @@ var telemetry = builder.AddTelemetryPipeline(infrastructure);
 
 var ordersDb = builder.AddOrdersDatabase(infrastructure);
 var payments = builder.AddPaymentProvider("payments", telemetry);
+var serviceTokens = builder.AddServiceTokenKeys();
 
 var api = builder.AddProject<Projects.OrdersTracing_Api>("api")
+    .WithReplicasFromParameter(ServiceReplicasExtensions.ApiReplicasName)
     .WithTelemetry(telemetry)
     .WithServiceSettings()
     .WithHttpHealthCheck(ServiceHealth.Path)
-    .WithReference(ordersDb, OrdersDatabaseExtensions.ConnectionName)
+    .WithReference(ordersDb, OrdersDatabaseResourceExtensions.ConnectionName)
     .WaitFor(ordersDb)
-    .WithPaymentProvider(payments);
+    .WithPaymentProvider(payments)
+    .WithServiceTokenValidation(serviceTokens);
 
 builder.AddProject<Projects.OrdersTracing_Web>("web")
     .WithTelemetry(telemetry)
@@ -25,6 +31,8 @@ builder.AddProject<Projects.OrdersTracing_Web>("web")
     .WithExternalHttpEndpoints()
     .WithReference(api)
     .WaitFor(api)
-    .WithTraceLinks(telemetry);
+    .WithServiceTokenSigning(serviceTokens)
+    .WithTraceLinks(telemetry)
+    .WithTraceStore(telemetry);
 
 builder.Build().Run();

@@ -5,15 +5,16 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 
-builder.Services.AddOptions<PaymentProviderOptions>()
-    .BindConfiguration(PaymentProviderOptions.SectionName)
+builder.Services.AddOptions<PaymentStandInOptions>()
+    .BindConfiguration(PaymentStandInOptions.SectionName)
     .ValidateDataAnnotations()
     .ValidateOnStart();
 builder.Services.AddProblemDetails();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<ChargeLedger>();
+builder.Services.AddSingleton<IdempotencyStore>();
 builder.Services.AddSingleton(services =>
-    new ProviderFaultSwitch(new ProviderFaults(services.GetRequiredService<IOptions<PaymentProviderOptions>>().Value.FailureRate)));
+    new ProviderFaultSwitch(new ProviderFaults(services.GetRequiredService<IOptions<PaymentStandInOptions>>().Value.FailureRate)));
 builder.Services.AddHttpClient<WebhookSender>();
 
 var app = builder.Build();

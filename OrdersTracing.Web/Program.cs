@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authentication.Cookies;
+using OrdersTracing.ServiceDefaults.Identity;
 using OrdersTracing.ServiceDefaults.Telemetry.TrustBoundary;
 using OrdersTracing.Web.Identity;
 using OrdersTracing.Web.Orders;
@@ -18,9 +19,10 @@ builder.Services.AddAuthorization();
 // Traces hold every tenant's data: the trace doctor is for signed-in people only, like the orders.
 builder.Services.AddRazorPages(options => options.Conventions.AuthorizeFolder("/Orders").AuthorizeFolder("/Traces"));
 
-builder.Services.AddHttpClient<OrdersApiClient>(http => http.BaseAddress = new Uri("https+http://api"));
+builder.Services.AddHttpClient<OrdersApiClient>(http => http.BaseAddress = new Uri("https+http://api")).AddServiceTokens();
 builder.Services.Configure<TraceLinksOptions>(builder.Configuration.GetSection(TraceLinksOptions.SectionName));
 builder.Services.AddSingleton<TraceLinks>();
+builder.Services.Configure<TraceStoreOptions>(builder.Configuration.GetSection(TraceStoreOptions.SectionName));
 builder.Services.AddHttpClient<TraceStore>();
 builder.AddBrowserTelemetryRelay();
 

@@ -25,10 +25,10 @@ public static class SeedingApi
         return admin;
     }
 
-    public static async Task<Results<Ok<SeedResult>, ValidationProblem>> SeedOrdersAsync(
+    private static async Task<Results<Ok<SeedResult>, ValidationProblem>> SeedOrdersAsync(
         string tenantId, OrdersDbContext db, TimeProvider clock, CancellationToken cancellationToken, int count = 100_000)
     {
-        if (!CallerHeaders.IsValidId(tenantId) || count is < 1 or > MaxOrders)
+        if (!CallerClaims.IsValidId(tenantId) || count is < 1 or > MaxOrders)
         {
             return TypedResults.ValidationProblem(
                 new Dictionary<string, string[]>
@@ -70,7 +70,7 @@ public static class SeedingApi
         // Fresh statistics, so that the planner picks the index (or knows it has none) for the new rows.
         await db.Database.ExecuteSqlRawAsync("ANALYZE orders", cancellationToken);
 
-        activity?.SetTag("orders.seeded", count);
+        activity?.SetTag(OrdersTelemetry.Tags.OrdersSeeded, count);
         return TypedResults.Ok(new SeedResult(tenantId, count, stopwatch.Elapsed.TotalMilliseconds));
     }
 }

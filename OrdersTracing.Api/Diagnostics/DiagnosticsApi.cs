@@ -23,7 +23,7 @@ public static class DiagnosticsApi
     public static RouteHandlerBuilder MapProcessStatsApi(this IEndpointRouteBuilder app) =>
         app.MapGet("/api/admin/process", GetProcessStats).WithTags("Admin");
 
-    public static Ok<ProcessStats> GetProcessStats()
+    private static Ok<ProcessStats> GetProcessStats()
     {
         using var process = Process.GetCurrentProcess();
         return TypedResults.Ok(new ProcessStats(

@@ -1,5 +1,3 @@
-using OrdersTracing.Api.Payments;
-
 namespace OrdersTracing.Api.Orders;
 
 public sealed class Order

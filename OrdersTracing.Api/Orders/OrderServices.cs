@@ -1,13 +1,4 @@
-using Microsoft.Extensions.Options;
-using OrdersTracing.Api.Payments;
-using OrdersTracing.Api.Scenarios;
-
 namespace OrdersTracing.Api.Orders;
 
 /// <summary>What the orders endpoints need, bound with <c>[AsParameters]</c>.</summary>
-public sealed record OrderServices(
-    OrdersDbContext Db,
-    PaymentProviderClient Payments,
-    TimeProvider Clock,
-    IOptionsMonitor<ScenarioOptions> Scenarios,
-    ILogger<OrderServices> Logger);
+public sealed record OrderServices(OrderPlacement Placement, OrderQueries Queries);

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
-using OrdersTracing.Api.Payments.Outbox;
 
 namespace OrdersTracing.Api.Orders;
 

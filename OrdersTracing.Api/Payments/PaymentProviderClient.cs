@@ -13,17 +13,16 @@ namespace OrdersTracing.Api.Payments;
 /// Creates Stripe-style payment intents. Failures come back as a <see cref="PaymentResult"/>, never as an
 /// exception, so the caller always gets to record what happened to the order.
 /// </summary>
-public sealed class PaymentProviderClient(HttpClient http, ILogger<PaymentProviderClient> logger)
+public sealed class PaymentProviderClient(HttpClient http, ILogger<PaymentProviderClient> logger) : IPaymentProvider
 {
     /// <summary>
-    /// The customer waits for the payment, so retries are quick and bounded: three more attempts after 200 ms,
-    /// 400 ms and 800 ms (exponential, with jitter), each at most 5 s, all within 15 s. A POST is retried, unlike every
-    /// other client's, because the Idempotency-Key makes it safe: the provider answers a repeated key with the first
-    /// charge instead of making another, even when the first attempt charged and only its answer was lost.
-    /// When half of at least 10 calls in 10 s fail, the circuit opens for 5 s: calls fail at once instead of piling
-    /// onto a provider that is down, and the outbox keeps the background payments for later.
+    /// The customer may be waiting for the payment, so retries are few and quick and the whole call is bounded well
+    /// within a person's patience. A POST is retried, unlike every other client's, because the Idempotency-Key makes it
+    /// safe: the provider answers a repeated key with the first charge instead of making another, even when the first
+    /// attempt charged and only its answer was lost. The circuit opens once the provider is plainly down, so calls fail
+    /// at once instead of piling onto it, and the outbox keeps the background payments for later.
     /// </summary>
-    public static void ConfigureResilience(HttpStandardResilienceOptions options)
+    internal static void ConfigureResilience(HttpStandardResilienceOptions options)
     {
         options.Retry.Delay = TimeSpan.FromMilliseconds(200);
         options.Retry.MaxRetryAttempts = 3;
@@ -35,7 +34,7 @@ public sealed class PaymentProviderClient(HttpClient http, ILogger<PaymentProvid
         options.CircuitBreaker.BreakDuration = TimeSpan.FromSeconds(5);
     }
 
-    public async Task<PaymentResult> CreatePaymentIntentAsync(Order order, string paymentMethod, CancellationToken cancellationToken)
+    public async Task<PaymentResult> ChargeAsync(Order order, string paymentMethod, CancellationToken cancellationToken)
     {
         using var activity = OrdersTelemetry.Source.StartActivity(OrdersTelemetry.Spans.ChargePayment);
         activity?.SetTag(TelemetryTags.OrderId, order.Id);
@@ -43,14 +42,14 @@ public sealed class PaymentProviderClient(HttpClient http, ILogger<PaymentProvid
 
         var result = await SendAsync(order, paymentMethod, cancellationToken);
 
-        activity?.SetTag(TelemetryTags.PaymentStatus, result.Succeeded ? "succeeded" : result.Failure.ToString().ToLowerInvariant());
+        activity?.SetTag(TelemetryTags.PaymentStatus, result.Succeeded ? OrdersTelemetry.PaymentStatuses.Succeeded : result.Failure.ToString().ToLowerInvariant());
         if (result.Succeeded)
         {
             activity?.SetTag(TelemetryTags.PaymentId, result.PaymentId);
         }
         else
         {
-            activity.RecordError(new PaymentFailedException(order.Id, result));
+            activity.RecordPaymentFailure(order.Id, result);
             logger.LogWarning("Payment for order {OrderId} failed ({Failure}): {Error}", order.Id, result.Failure, result.Error);
         }
 
@@ -120,6 +119,3 @@ public sealed class PaymentProviderClient(HttpClient http, ILogger<PaymentProvid
 
     private sealed record PaymentError(string? Type, string? Code, string? Message);
 }
-
-public sealed class PaymentFailedException(Guid orderId, PaymentResult result)
-    : Exception($"Payment for order {orderId} failed ({result.Failure}): {result.Error}");

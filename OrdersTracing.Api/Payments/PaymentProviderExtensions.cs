@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using OrdersTracing.Api.Orders;
 using OrdersTracing.Api.Payments.Outbox;
 
 namespace OrdersTracing.Api.Payments;
@@ -15,7 +16,9 @@ public static class PaymentProviderExtensions
         // The payment call gets its own resilience settings instead of the defaults every client gets; replacing a
         // client's handlers is marked experimental (EXTEXP0001) in Microsoft.Extensions.Http.Resilience.
 #pragma warning disable EXTEXP0001
-        builder.Services.AddHttpClient<PaymentProviderClient>((services, http) =>
+        // Named after the client, as it was before orders came to charge through IPaymentProvider: the name is in the
+        // HttpClient's log categories and its resilience pipeline's telemetry.
+        builder.Services.AddHttpClient<IPaymentProvider, PaymentProviderClient>(nameof(PaymentProviderClient), (services, http) =>
                 http.BaseAddress = services.GetRequiredService<IOptions<PaymentProviderOptions>>().Value.BaseUrl)
             .WithoutBaggage()
             .RemoveAllResilienceHandlers()

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using OrdersTracing.Api.Orders;
 using OrdersTracing.Api.Telemetry;
@@ -20,8 +19,8 @@ public static class PaymentWebhooksApi
     public static RouteHandlerBuilder MapPaymentWebhooksApi(this IEndpointRouteBuilder app) =>
         app.MapPost("/api/payments/webhook", ReceiveAsync).WithTags("Payments");
 
-    public static async Task<Results<Ok, ProblemHttpResult>> ReceiveAsync(
-        HttpRequest request, OrdersDbContext db, IOptions<PaymentProviderOptions> options, TimeProvider clock, CancellationToken cancellationToken)
+    private static async Task<Results<Ok, ProblemHttpResult>> ReceiveAsync(
+        HttpRequest request, OrderPayments payments, IOptions<PaymentProviderOptions> options, TimeProvider clock, CancellationToken cancellationToken)
     {
         using var activity = OrdersTelemetry.Source.StartActivity(OrdersTelemetry.Spans.ReceiveWebhook);
         using var reader = new StreamReader(request.Body);
@@ -45,14 +44,8 @@ public static class PaymentWebhooksApi
             return TypedResults.Ok();
         }
 
-        var order = await db.Orders.SingleOrDefaultAsync(order => order.Id == orderId && order.TenantId == tenantId, cancellationToken);
-        // The provider charged: that is the truth, even over a failure recorded after an attempt timed out.
-        if (order is { PaymentStatus: not PaymentStatus.Paid })
-        {
-            await OrdersApi.RecordPaymentAsync(db, order, PaymentResult.Paid(paymentId), cancellationToken);
-        }
-
-        activity?.SetTag(TelemetryTags.PaymentStatus, order?.PaymentStatus.ToString() ?? "unknown_order");
+        var order = await payments.RecordChargedAsync(orderId, tenantId, paymentId, cancellationToken);
+        activity?.SetTag(TelemetryTags.PaymentStatus, order?.PaymentStatus.ToString() ?? OrdersTelemetry.PaymentStatuses.UnknownOrder);
         return TypedResults.Ok();
     }
 

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using OrdersTracing.Api.Tenancy;
+using OrdersTracing.ServiceDefaults.Telemetry;
 
 namespace OrdersTracing.Api.Telemetry;
 
@@ -9,6 +11,15 @@ public static class OrdersTelemetry
     public const string ActivitySourceName = "OrdersTracing.Api";
 
     public static readonly ActivitySource Source = new(ActivitySourceName);
+
+    /// <summary>A span on behalf of a caller, tagged with whom, so that a tenant's traces can be found.</summary>
+    internal static Activity? StartActivity(string name, CallerIdentity caller)
+    {
+        var activity = Source.StartActivity(name);
+        activity?.SetTag(TelemetryTags.TenantId, caller.TenantId);
+        activity?.SetTag(TelemetryTags.UserId, caller.UserId);
+        return activity;
+    }
 
     public static class Spans
     {
@@ -22,5 +33,34 @@ public static class OrdersTelemetry
         public const string Migrate = "orders.migrate";
         public const string SeedOrders = "orders.seed";
         public const string ReceiveWebhook = "payments.webhook";
+    }
+
+    /// <summary>Attributes only the Api writes; those other services share are in <see cref="TelemetryTags"/>.</summary>
+    public static class Tags
+    {
+        public const string OrdersSeeded = "orders.seeded";
+    }
+
+    /// <summary>
+    /// Values of <see cref="TelemetryTags.PaymentStatus"/> besides an order's own status: what the provider answered
+    /// on <see cref="Spans.ChargePayment"/>, and what became of a payment that has no status of its own yet.
+    /// </summary>
+    public static class PaymentStatuses
+    {
+        public const string Succeeded = "succeeded";
+        public const string RetryLater = "retry_later";
+        public const string UnknownOrder = "unknown_order";
+    }
+
+    /// <summary>The semantic conventions' exception event, which a refused payment is recorded as.</summary>
+    public static class Exceptions
+    {
+        public const string EventName = "exception";
+        public const string Type = "exception.type";
+        public const string Message = "exception.message";
+
+        // The type name the event carried while the failure was recorded through an exception object; queries and
+        // alerts on it keep working.
+        public const string PaymentFailedType = "OrdersTracing.Api.Payments.PaymentFailedException";
     }
 }

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 namespace OrdersTracing.AppHost.Infrastructure;
 
 /// <summary>
-/// Which way infrastructure is provisioned, and why; the helpers that add resources read <see cref="Mode"/>
+/// Which way infrastructure is provisioned, and why; the helpers that add resources read <see cref="UsesContainers"/>
 /// and add to <see cref="Notes"/>, and the whole story is logged in one line at start-up.
 /// </summary>
 public sealed class InfrastructureChoice(InfrastructureMode mode, string reason)
@@ -25,6 +25,7 @@ public sealed class InfrastructureChoice(InfrastructureMode mode, string reason)
         string.Join(" ", [$"Infrastructure: {(UsesContainers ? "containers" : "local processes")} ({Reason}).", .. Notes]);
 }
 
+/// <summary>Makes the choice once, before any resource is added, so that every helper provisions the same way.</summary>
 public static class InfrastructureChoiceExtensions
 {
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(10);

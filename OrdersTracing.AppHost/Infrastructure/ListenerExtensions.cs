@@ -2,6 +2,7 @@ using System.Globalization;
 
 namespace OrdersTracing.AppHost.Infrastructure;
 
+/// <summary>Where a program listens differs between a container and a local process; these keep that difference in one place.</summary>
 public static class ListenerExtensions
 {
     /// <summary>

@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-
 namespace OrdersTracing.PaymentProvider.PaymentIntents;
 
 /// <summary>
@@ -9,33 +7,19 @@ namespace OrdersTracing.PaymentProvider.PaymentIntents;
 public sealed class ChargeLedger
 {
     // Bounded like the idempotency window: a key older than the provider's memory is not tracked.
-    private const int MaxKeys = 10_000;
-
-    private readonly ConcurrentDictionary<string, Entry> entries = new();
-    private readonly ConcurrentQueue<string> order = new();
+    private readonly BoundedTable<Entry> entries = new(maxKeys: 10_000);
 
     /// <summary>Counts a request for <paramref name="key"/>; returns which attempt it is (1 for the first).</summary>
     public int Requested(string key)
     {
-        var entry = entries.GetOrAdd(key, NewEntry);
+        var entry = entries.GetOrAdd(key, () => new Entry());
         return Interlocked.Increment(ref entry.Requests);
     }
 
-    public void Charged(string key) => Interlocked.Increment(ref entries.GetOrAdd(key, NewEntry).Charges);
+    public void Charged(string key) => Interlocked.Increment(ref entries.GetOrAdd(key, () => new Entry()).Charges);
 
     public KeyCharges Get(string key) =>
         entries.TryGetValue(key, out var entry) ? new KeyCharges(key, entry.Requests, entry.Charges) : new KeyCharges(key, 0, 0);
-
-    private Entry NewEntry(string key)
-    {
-        order.Enqueue(key);
-        while (order.Count > MaxKeys && order.TryDequeue(out var oldest))
-        {
-            entries.TryRemove(oldest, out _);
-        }
-
-        return new Entry();
-    }
 
     private sealed class Entry
     {

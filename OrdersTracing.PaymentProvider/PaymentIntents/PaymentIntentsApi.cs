@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -13,14 +12,9 @@ namespace OrdersTracing.PaymentProvider.PaymentIntents;
 /// </summary>
 public static class PaymentIntentsApi
 {
-    public const string DeclinedPaymentMethod = "pm_card_chargeDeclined";
-    public const string ReceivedBaggageTag = "payments.request.baggage";
-
-    // Bounded like a real provider's idempotency window: the oldest keys go first.
-    private const int MaxRememberedKeys = 10_000;
-
-    private static readonly ConcurrentDictionary<string, PaymentIntent> Intents = new();
-    private static readonly ConcurrentQueue<string> IntentOrder = new();
+    private const string DeclinedPaymentMethod = "pm_card_chargeDeclined";
+    private const string IdempotencyKeyHeader = "Idempotency-Key";
+    private const string BaggageHeader = "baggage";
 
     public static IEndpointRouteBuilder MapPaymentIntentsApi(this IEndpointRouteBuilder app)
     {
@@ -28,17 +22,18 @@ public static class PaymentIntentsApi
         return app;
     }
 
-    public static async Task<Results<Ok<PaymentIntent>, JsonHttpResult<StripeErrorBody>>> CreatePaymentIntentAsync(
+    private static async Task<Results<Ok<PaymentIntent>, JsonHttpResult<StripeErrorBody>>> CreatePaymentIntentAsync(
         PaymentIntentRequest request,
         HttpRequest httpRequest,
-        IOptionsMonitor<PaymentProviderOptions> options,
+        IOptionsMonitor<PaymentStandInOptions> options,
         ProviderFaultSwitch faultSwitch,
         ChargeLedger ledger,
+        IdempotencyStore idempotency,
         WebhookSender webhooks,
         CancellationToken cancellationToken)
     {
         // What an outside provider would learn from our headers; tests check that our baggage never gets here.
-        Activity.Current?.SetTag(ReceivedBaggageTag, httpRequest.Headers.ContainsKey("baggage"));
+        Activity.Current?.SetTag(PaymentProviderTelemetry.ReceivedBaggageTag, httpRequest.Headers.ContainsKey(BaggageHeader));
         var settings = options.CurrentValue;
         var faults = faultSwitch.Current;
         await Task.Delay(settings.Latency, cancellationToken);
@@ -49,9 +44,9 @@ public static class PaymentIntentsApi
         }
 
         // A key seen before replays the first answer, before anything else can fail: a retry never charges twice.
-        var key = httpRequest.Headers["Idempotency-Key"].ToString();
+        var key = httpRequest.Headers[IdempotencyKeyHeader].ToString();
         var attempt = string.IsNullOrEmpty(key) ? 1 : ledger.Requested(key);
-        if (!string.IsNullOrEmpty(key) && Intents.TryGetValue(key, out var replayed))
+        if (!string.IsNullOrEmpty(key) && idempotency.TryGet(key, out var replayed))
         {
             Activity.Current?.SetTag(TelemetryTags.PaymentId, replayed.Id);
             return TypedResults.Ok(replayed);
@@ -69,12 +64,11 @@ public static class PaymentIntentsApi
         }
 
         var intent = NewIntent(request);
-        if (!string.IsNullOrEmpty(key) && !TryRemember(key, intent))
+        if (!string.IsNullOrEmpty(key) && !idempotency.TryRemember(key, intent, out var winner))
         {
             // A concurrent request with the same key won: answer what it charged.
-            intent = Intents[key];
-            Activity.Current?.SetTag(TelemetryTags.PaymentId, intent.Id);
-            return TypedResults.Ok(intent);
+            Activity.Current?.SetTag(TelemetryTags.PaymentId, winner.Id);
+            return TypedResults.Ok(winner);
         }
 
         Activity.Current?.SetTag(TelemetryTags.PaymentId, intent.Id);
@@ -101,22 +95,6 @@ public static class PaymentIntentsApi
 
     private static PaymentIntent NewIntent(PaymentIntentRequest request) =>
         new($"pi_{Guid.NewGuid():N}", "payment_intent", request.Amount, request.Currency!, "succeeded");
-
-    private static bool TryRemember(string key, PaymentIntent intent)
-    {
-        if (!Intents.TryAdd(key, intent))
-        {
-            return false;
-        }
-
-        IntentOrder.Enqueue(key);
-        while (IntentOrder.Count > MaxRememberedKeys && IntentOrder.TryDequeue(out var oldest))
-        {
-            Intents.TryRemove(oldest, out _);
-        }
-
-        return true;
-    }
 
     private static JsonHttpResult<StripeErrorBody> StripeError(int status, string type, string code, string message) =>
         TypedResults.Json(new StripeErrorBody(new StripeError(type, code, message)), statusCode: status);

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace OrdersTracing.PaymentProvider.PaymentIntents;
 
 /// <summary>
-/// How the stand-in misbehaves right now. Starts from <see cref="PaymentProviderOptions"/> and can be changed while it
+/// How the stand-in misbehaves right now. Starts from <see cref="PaymentStandInOptions"/> and can be changed while it
 /// runs (<c>PUT /test/faults</c>, Development only), so one running application can show a healthy, a failing and a
 /// slow provider in turn.
 /// </summary>

@@ -10,7 +10,7 @@ namespace OrdersTracing.PaymentProvider.PaymentIntents;
 /// Tells the merchant that a payment succeeded, as Stripe's webhooks do: a signed <c>payment_intent.succeeded</c>
 /// event, sent after the API call has answered. It runs in the request's trace, so the callback shows up there.
 /// </summary>
-public sealed class WebhookSender(HttpClient http, IOptionsMonitor<PaymentProviderOptions> options, TimeProvider clock, ILogger<WebhookSender> logger)
+public sealed class WebhookSender(HttpClient http, IOptionsMonitor<PaymentStandInOptions> options, TimeProvider clock, ILogger<WebhookSender> logger)
 {
     public async Task SendSucceededAsync(PaymentIntent intent, IReadOnlyDictionary<string, string>? metadata)
     {

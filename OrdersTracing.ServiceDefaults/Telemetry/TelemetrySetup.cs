@@ -13,19 +13,20 @@ using OpenTelemetry.Trace;
 using OrdersTracing.ServiceDefaults.Telemetry.Export;
 using OrdersTracing.ServiceDefaults.Telemetry.QueryDetection;
 using OrdersTracing.ServiceDefaults.Telemetry.Redaction;
+using OrdersTracing.ServiceDefaults.Telemetry.Sampling;
 
 namespace OrdersTracing.ServiceDefaults.Telemetry;
 
 /// <summary>
 /// Tracing, metrics and logs for one service: resource attributes, sampling, instrumentation and OTLP export.
 /// </summary>
-public static class TelemetrySetup
+internal static class TelemetrySetup
 {
-    /// <summary>The standard variable that, when set, chooses the sampler instead of <see cref="TracingOptions"/>.</summary>
-    public const string SamplerVariable = "OTEL_TRACES_SAMPLER";
-
     // Npgsql 10 ships its own ActivitySource; this is all Npgsql.OpenTelemetry's AddNpgsql() would add.
     public const string NpgsqlActivitySource = "Npgsql";
+
+    private const string ServiceNameVariable = "OTEL_SERVICE_NAME";
+    private const string OtlpEndpointVariable = "OTEL_EXPORTER_OTLP_ENDPOINT";
 
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
@@ -33,6 +34,11 @@ public static class TelemetrySetup
             .BindConfiguration(TracingOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        // The standard variables sit at the root of the configuration, in no section.
+        builder.Services.AddOptions<HeadSamplingOptions>()
+            .BindConfiguration(string.Empty)
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<HeadSamplingOptions>, HeadSamplingValidation>();
         builder.Services.AddOptions<QueryDetectionOptions>()
             .BindConfiguration(QueryDetectionOptions.SectionName)
             .ValidateDataAnnotations()
@@ -46,7 +52,7 @@ public static class TelemetrySetup
             logging.IncludeScopes = true;
         });
 
-        var serviceName = builder.Configuration["OTEL_SERVICE_NAME"] is { Length: > 0 } configured
+        var serviceName = builder.Configuration[ServiceNameVariable] is { Length: > 0 } configured
             ? configured
             : builder.Environment.ApplicationName;
 
@@ -64,10 +70,9 @@ public static class TelemetrySetup
                 .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = context => !IsHealthProbe(context.Request.Path))
                 .AddHttpClientInstrumentation()
                 .AddProcessor<DatabaseSystemProcessor>()
-                .AddQueryDetection()
-                .ConfigureSampler((services, standardSampler) => ChooseSampler(services, standardSampler)));
+                .AddQueryDetection());
 
-        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        if (!string.IsNullOrWhiteSpace(builder.Configuration[OtlpEndpointVariable]))
         {
             // Per signal rather than UseOtlpExporter, which keeps its span exporter to itself: spans go through an
             // exporter that counts what a slow or unreachable backend makes the service drop.
@@ -93,18 +98,6 @@ public static class TelemetrySetup
             .AddDetector(services => new DeploymentEnvironmentDetector(
                 services.GetRequiredService<IOptions<TracingOptions>>().Value.DeploymentEnvironment))
             .AddEnvironmentVariableDetector();
-    }
-
-    private static Sampler ChooseSampler(IServiceProvider services, Sampler standardSampler)
-    {
-        var configuration = services.GetRequiredService<IConfiguration>();
-        if (!string.IsNullOrWhiteSpace(configuration[SamplerVariable]))
-        {
-            return standardSampler;
-        }
-
-        var ratio = services.GetRequiredService<IOptions<TracingOptions>>().Value.SamplingRatio;
-        return TracingSamplers.ParentBasedRatio(ratio);
     }
 
     private static bool IsHealthProbe(PathString path) =>

@@ -13,7 +13,7 @@ public static class WebhookSignature
     public const string HeaderName = "Stripe-Signature";
 
     /// <summary>How old a signed event may be: a replayed old event is refused.</summary>
-    public static readonly TimeSpan Tolerance = TimeSpan.FromMinutes(5);
+    internal static readonly TimeSpan Tolerance = TimeSpan.FromMinutes(5);
 
     public static string Sign(string body, string secret, DateTimeOffset now)
     {

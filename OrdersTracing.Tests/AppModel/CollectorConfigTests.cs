@@ -1,10 +1,10 @@
-using OrdersTracing.AppHost.OpenTelemetryCollector;
+using OrdersTracing.AppHost.Telemetry;
 
 namespace OrdersTracing.Tests.AppModel;
 
 public sealed class CollectorConfigTests
 {
-    private static readonly string Folder = CollectorConfig.FolderOf("OpenTelemetryCollector");
+    private static readonly string Folder = CollectorConfig.FolderOf(Path.Combine("Telemetry", "OpenTelemetryCollector"));
 
     private static CollectorConfig Sampling() => CollectorConfig.Load(Path.Combine(Folder, OpenTelemetryCollectorExtensions.SamplingConfig));
 

@@ -1,7 +1,6 @@
+using OrdersTracing.AppHost.Telemetry;
 using Aspire.Hosting.ApplicationModel;
 using OrdersTracing.AppHost.Infrastructure;
-using OrdersTracing.AppHost.Jaeger;
-using OrdersTracing.AppHost.OpenTelemetryCollector;
 using OrdersTracing.AppHost.Postgres;
 
 namespace OrdersTracing.Tests.AppModel;
@@ -16,12 +15,12 @@ public sealed class ContainerInfrastructureTests
         var container = Assert.IsType<ContainerResource>(host.Resource("postgres"), exactMatch: false);
         var annotation = Assert.Single(container.Annotations.OfType<ContainerImageAnnotation>());
 
-        Assert.Equal(("docker.io", "library/postgres", OrdersDatabaseExtensions.PostgresImageTag), (annotation.Registry, annotation.Image, annotation.Tag));
+        Assert.Equal(("docker.io", "library/postgres", OrdersDatabaseResourceExtensions.PostgresImageTag), (annotation.Registry, annotation.Image, annotation.Tag));
     }
 
     [Theory]
-    [InlineData("jaeger", "Jaeger", "quay.io/jaegertracing/jaeger", "JAEGER_VERSION", JaegerExtensions.ImageTag)]
-    [InlineData("collector", "OpenTelemetryCollector", "ghcr.io/open-telemetry/opentelemetry-collector-releases/opentelemetry-collector-contrib", "COLLECTOR_VERSION", OpenTelemetryCollectorExtensions.ImageTag)]
+    [InlineData("jaeger", "Telemetry/Jaeger", "quay.io/jaegertracing/jaeger", "JAEGER_VERSION", JaegerExtensions.ImageTag)]
+    [InlineData("collector", "Telemetry/OpenTelemetryCollector", "ghcr.io/open-telemetry/opentelemetry-collector-releases/opentelemetry-collector-contrib", "COLLECTOR_VERSION", OpenTelemetryCollectorExtensions.ImageTag)]
     public async Task Container_mode_builds_the_tracing_backends_from_a_pinned_image_with_their_config_inside(
         string resourceName, string folder, string image, string versionArgument, string tag)
     {
@@ -63,9 +62,9 @@ public sealed class ContainerInfrastructureTests
     {
         await using var host = await UnstartedAppHost.BuildAsync(InfrastructureMode.Containers);
 
-        var database = Assert.IsType<PostgresDatabaseResource>(host.Resource(OrdersDatabaseExtensions.ConnectionName));
+        var database = Assert.IsType<PostgresDatabaseResource>(host.Resource(OrdersDatabaseResourceExtensions.ConnectionName));
 
-        Assert.Equal((OrdersDatabaseExtensions.ConnectionName, "postgres"), (database.DatabaseName, database.Parent.Name));
+        Assert.Equal((OrdersDatabaseResourceExtensions.ConnectionName, "postgres"), (database.DatabaseName, database.Parent.Name));
     }
 
     [Theory]

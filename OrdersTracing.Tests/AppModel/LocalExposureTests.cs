@@ -1,8 +1,8 @@
+using OrdersTracing.AppHost.Telemetry;
 using System.Text.Json;
 using Aspire.Hosting.ApplicationModel;
+using OrdersTracing.AppHost.Identity;
 using OrdersTracing.AppHost.Infrastructure;
-using OrdersTracing.AppHost.Jaeger;
-using OrdersTracing.AppHost.OpenTelemetryCollector;
 using OrdersTracing.AppHost.Payments;
 
 namespace OrdersTracing.Tests.AppModel;
@@ -48,9 +48,12 @@ public sealed class LocalExposureTests
 
     [Theory]
     [InlineData(InfrastructureMode.Local, "postgres", "POSTGRES_PASSWORD")]
-    [InlineData(InfrastructureMode.Local, "api", $"{PaymentProviderExtensions.ConfigurationSection}__WebhookSecret")]
-    [InlineData(InfrastructureMode.Local, "payments", $"{PaymentProviderExtensions.ConfigurationSection}__WebhookSecret")]
-    [InlineData(InfrastructureMode.Containers, "api", $"{PaymentProviderExtensions.ConfigurationSection}__WebhookSecret")]
+    [InlineData(InfrastructureMode.Local, "api", $"{PaymentProviderResourceExtensions.ConfigurationSection}__WebhookSecret")]
+    [InlineData(InfrastructureMode.Local, "payments", $"{PaymentProviderResourceExtensions.ConfigurationSection}__WebhookSecret")]
+    [InlineData(InfrastructureMode.Containers, "api", $"{PaymentProviderResourceExtensions.ConfigurationSection}__WebhookSecret")]
+    [InlineData(InfrastructureMode.Local, "api", ServiceTokenResourceExtensions.SigningKeyVariable)]
+    [InlineData(InfrastructureMode.Local, "api", ServiceTokenResourceExtensions.PreviousSigningKeyVariable)]
+    [InlineData(InfrastructureMode.Local, "web", ServiceTokenResourceExtensions.SigningKeyVariable)]
     public async Task A_secret_reaches_its_process_from_a_secret_parameter(InfrastructureMode mode, string resource, string variable)
     {
         await using var host = await UnstartedAppHost.BuildAsync(mode);

@@ -27,10 +27,10 @@ public sealed class LocalInfrastructureTests
 
         var environment = await host.EnvironmentOfAsync("api");
 
-        var connectionString = new DbConnectionStringBuilder { ConnectionString = environment[$"ConnectionStrings__{OrdersDatabaseExtensions.ConnectionName}"] };
+        var connectionString = new DbConnectionStringBuilder { ConnectionString = environment[$"ConnectionStrings__{OrdersDatabaseResourceExtensions.ConnectionName}"] };
         var port = host.Endpoint("postgres", LocalPostgresResource.PrimaryEndpointName).Port;
         Assert.Equal(
-            ("localhost", port.ToString(CultureInfo.InvariantCulture), OrdersDatabaseExtensions.ConnectionName, UnstartedAppHost.PostgresPassword),
+            ("localhost", port.ToString(CultureInfo.InvariantCulture), OrdersDatabaseResourceExtensions.ConnectionName, UnstartedAppHost.PostgresPassword),
             (connectionString["Host"], connectionString["Port"], connectionString["Database"], connectionString["Password"]));
     }
 }

@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using OrdersTracing.AppHost.Infrastructure;
-using OrdersTracing.AppHost.OpenTelemetryCollector;
+using OrdersTracing.AppHost.Telemetry;
 
 namespace OrdersTracing.Tests.AppModel;
 
@@ -96,7 +96,7 @@ public sealed partial class TelemetryPipelineTests
         await using var host = await UnstartedAppHost.BuildAsync(InfrastructureMode.Containers);
         await host.PrepareForStartAsync();
         var config = await File.ReadAllTextAsync(
-            Path.Combine(CollectorConfig.FolderOf("OpenTelemetryCollector"), OpenTelemetryCollectorExtensions.SamplingConfig), TestContext.Current.CancellationToken);
+            Path.Combine(CollectorConfig.FolderOf(Path.Combine("Telemetry", "OpenTelemetryCollector")), OpenTelemetryCollectorExtensions.SamplingConfig), TestContext.Current.CancellationToken);
 
         var environment = await host.EnvironmentOfAsync("collector");
         var endpoints = host.Resource("collector").Annotations.OfType<EndpointAnnotation>().ToDictionary(endpoint => endpoint.Name);
@@ -123,7 +123,7 @@ public sealed partial class TelemetryPipelineTests
         await using var host = await UnstartedAppHost.BuildAsync(InfrastructureMode.Containers);
         await host.PrepareForStartAsync();
         var config = await File.ReadAllTextAsync(
-            Path.Combine(CollectorConfig.FolderOf("OpenTelemetryCollector"), OpenTelemetryCollectorExtensions.SamplingConfig), TestContext.Current.CancellationToken);
+            Path.Combine(CollectorConfig.FolderOf(Path.Combine("Telemetry", "OpenTelemetryCollector")), OpenTelemetryCollectorExtensions.SamplingConfig), TestContext.Current.CancellationToken);
 
         var environment = await host.EnvironmentOfAsync("collector");
 

@@ -1,6 +1,5 @@
+using OrdersTracing.AppHost.Telemetry;
 using OrdersTracing.AppHost.Infrastructure;
-using OrdersTracing.AppHost.Jaeger;
-using OrdersTracing.AppHost.OpenTelemetryCollector;
 
 namespace OrdersTracing.Tests.AppModel;
 

@@ -18,7 +18,7 @@ public sealed class BrowserTelemetryRelayTests(OrdersAppFixture fixture) : IDisp
     private const int RequestsPerWindow = 20;
     private static readonly TimeSpan RateWindow = TimeSpan.FromSeconds(10);
 
-    private readonly HttpClient web = TraceContextInputTests.RawClient(fixture.App.GetEndpoint("web", "http"));
+    private readonly HttpClient web = fixture.CreateRawWebClient();
 
     [Fact]
     public async Task An_export_over_the_size_cap_is_refused_with_413_and_the_relay_takes_the_next_one()

@@ -23,7 +23,7 @@ public sealed class OrderFuzzTests(OrdersAppFixture fixture)
     [Fact]
     public async Task Thousands_of_mutated_order_bodies_get_4xx_problems_or_201s_and_exactly_the_201s_are_written()
     {
-        using var api = TraceContextInputTests.RawClient(fixture.App.GetEndpoint("api", "http"));
+        using var api = fixture.CreateRawApiClient();
         var tenant = TestIds.Tenant();
         var fuzzer = new OrderBodyFuzzer(Seed);
         var bodies = Enumerable.Range(0, Bodies).Select(_ => fuzzer.Next()).ToList();

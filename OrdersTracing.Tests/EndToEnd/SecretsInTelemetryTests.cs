@@ -19,11 +19,11 @@ public sealed class SecretsInTelemetryTests(OrdersAppFixture fixture)
     {
         var unique = Guid.NewGuid().ToString("N")[..12];
         var (email, token, apiKey) = ($"ada.{unique}@example.com", $"sk_live_{unique}", $"key_{unique}");
-        var planted = new[] { CardNumber, email, Uri.EscapeDataString(email), token, apiKey };
         var apiTraceId = TestIds.NewTraceId();
 
         await PlantInWebAsync(email, token, apiKey);
-        await PlantInApiAsync(email, token, apiKey, apiTraceId);
+        var serviceTokens = await PlantInApiAsync(email, token, apiKey, apiTraceId);
+        var planted = new[] { CardNumber, email, Uri.EscapeDataString(email), token, apiKey }.Concat(serviceTokens).ToList();
         var spans = await fixture.Telemetry.WaitForRawAsync("spans", json => json.Contains(apiTraceId, StringComparison.Ordinal) && json.Contains("orders.create", StringComparison.Ordinal));
         // Entity Framework logs each command it runs inside the planted Api request: its log batch has arrived too.
         var logs = await fixture.Telemetry.WaitForRawAsync("logs", json => json.Contains(apiTraceId, StringComparison.Ordinal));
@@ -49,9 +49,10 @@ public sealed class SecretsInTelemetryTests(OrdersAppFixture fixture)
         Assert.True(page.Status is HttpStatusCode.OK or HttpStatusCode.PaymentRequired, $"placing the order: {(int)page.Status}");
     }
 
-    private async Task PlantInApiAsync(string email, string token, string apiKey, string traceId)
+    /// <returns>The service tokens the requests carried (whole, and their signatures), which must not appear either.</returns>
+    private async Task<IReadOnlyList<string>> PlantInApiAsync(string email, string token, string apiKey, string traceId)
     {
-        using var api = TraceContextInputTests.RawClient(fixture.App.GetEndpoint("api", "http"));
+        using var api = fixture.CreateRawApiClient();
         var tenant = TestIds.Tenant();
         var bodies = new[]
         {
@@ -60,15 +61,26 @@ public sealed class SecretsInTelemetryTests(OrdersAppFixture fixture)
             $$"""{"items": [{"sku": "tea", "quantity": "{{CardNumber}}", "unitPrice": 4.00}]}""",
         };
 
-        foreach (var (body, user) in bodies.Select(body => (body, TestIds.User())).Append(("{}", email)))
+        var serviceTokens = new List<string>();
+        // Each request carries a service token signed as Web signs it, but the last, whose bearer token is made up.
+        var requests = bodies.Select(body => (body, fixture.ServiceTokens.Issue(tenant, TestIds.User())))
+            .Append(("{}", fixture.ServiceTokens.Issue(tenant, email)))
+            .Append(("{}", token));
+        foreach (var (body, bearer) in requests)
         {
-            using var request = ApiCalls.Request(HttpMethod.Post, $"/api/orders?api_key={apiKey}&email={Uri.EscapeDataString(email)}", tenant, user,
+            using var request = ApiCalls.Request(HttpMethod.Post, $"/api/orders?api_key={apiKey}&email={Uri.EscapeDataString(email)}", tenant: null, user: null,
                 new StringContent(body, Encoding.UTF8, "application/json"), traceId);
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+            if (bearer != token)
+            {
+                serviceTokens.AddRange([bearer, bearer.Split('.')[2]]);
+            }
 
             using var response = await api.SendAsync(request, TestContext.Current.CancellationToken);
             Assert.True((int)response.StatusCode < 500, $"{body}: {(int)response.StatusCode}");
         }
+
+        return serviceTokens;
     }
 
     private static string Around(string json, string value)

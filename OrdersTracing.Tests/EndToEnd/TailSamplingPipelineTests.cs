@@ -1,3 +1,4 @@
+using OrdersTracing.AppHost.Telemetry;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
@@ -6,8 +7,6 @@ using OpenTelemetry;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Trace;
 using OrdersTracing.AppHost.Infrastructure;
-using OrdersTracing.AppHost.Jaeger;
-using OrdersTracing.AppHost.OpenTelemetryCollector;
 
 namespace OrdersTracing.Tests.EndToEnd;
 
@@ -84,9 +83,7 @@ public sealed class TailSamplingPipelineTests
         using (var slow = source.StartActivity("pipeline-test.slow", ActivityKind.Client)!)
         {
             traceId = slow.TraceId.ToHexString();
-            using var request = new HttpRequestMessage(HttpMethod.Get, "/api/orders");
-            request.Headers.Add(ServiceDefaults.Identity.CallerHeaders.TenantId, tenant);
-            request.Headers.Add(ServiceDefaults.Identity.CallerHeaders.UserId, "pipeline-test");
+            using var request = ApiCalls.Request(HttpMethod.Get, "/api/orders", tenant, "pipeline-test");
             request.Headers.Add("traceparent", $"00-{traceId}-{slow.SpanId.ToHexString()}-01");
             using var response = await api.SendAsync(request, TestContext.Current.CancellationToken);
             slow.SetEndTime(slow.StartTimeUtc.AddMilliseconds(1500));

@@ -2,10 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Aspire.Hosting.ApplicationModel;
-using Aspire.Hosting;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
 using OrdersTracing.AppHost.Payments;
 using OrdersTracing.ServiceDefaults.Webhooks;
 
@@ -130,10 +126,7 @@ public sealed class TenantIsolationTests(OrdersAppFixture fixture)
     private async Task<HttpResponseMessage> SendSucceededWebhookAsync(HttpClient api, string orderId, string tenant)
     {
         // The secret the AppHost generated and handed to the Api, read back the way the Api got it.
-        var apiResource = fixture.App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(resource => resource.Name == "api");
-        var environment = await ExecutionConfigurationBuilder.Create(apiResource).WithEnvironmentVariablesConfig()
-            .BuildAsync(fixture.App.Services.GetRequiredService<DistributedApplicationExecutionContext>(), NullLogger.Instance, TestContext.Current.CancellationToken);
-        var secret = environment.EnvironmentVariables.Single(variable => variable.Key == $"{PaymentProviderExtensions.ConfigurationSection}__WebhookSecret").Value;
+        var secret = await fixture.EnvironmentVariableAsync("api", $"{PaymentProviderResourceExtensions.ConfigurationSection}__WebhookSecret", TestContext.Current.CancellationToken);
         var body = JsonSerializer.Serialize(new
         {
             type = "payment_intent.succeeded",

@@ -30,7 +30,7 @@ public sealed class TraceContextInputTests(OrdersAppFixture fixture)
     [Fact]
     public async Task The_api_serves_every_w3c_test_suite_request_and_continues_only_a_valid_traceparent()
     {
-        using var api = RawClient(fixture.App.GetEndpoint("api", "http"));
+        using var api = fixture.CreateRawApiClient();
         var requests = W3CTraceContextCases.All.Select(@case => (@case, tenant: TestIds.Tenant())).ToList();
 
         var statuses = await Task.WhenAll(requests.Select(async request => await ListOrdersAsync(api, request.tenant, request.@case)));
@@ -57,7 +57,7 @@ public sealed class TraceContextInputTests(OrdersAppFixture fixture)
     [Fact]
     public async Task Baggage_sent_to_the_api_never_reaches_the_external_payment_provider_while_the_trace_does()
     {
-        using var api = RawClient(fixture.App.GetEndpoint("api", "http"));
+        using var api = fixture.CreateRawApiClient();
         var traceId = TestIds.NewTraceId();
         using var request = ApiCalls.Request(HttpMethod.Post, "/api/orders?payment=Synchronous", TestIds.Tenant(), TestIds.User(),
             JsonContent.Create(new { items = new[] { new { sku = "tea", quantity = 1, unitPrice = 4.00m } } }), traceId);
@@ -86,8 +86,4 @@ public sealed class TraceContextInputTests(OrdersAppFixture fixture)
         using var response = await api.SendAsync(request, TestContext.Current.CancellationToken);
         return response.StatusCode;
     }
-
-    /// <summary>A client that sends trace context headers exactly as given: no span of its own, no header of its own.</summary>
-    public static HttpClient RawClient(Uri baseAddress) =>
-        new(new SocketsHttpHandler { ActivityHeadersPropagator = null }) { BaseAddress = baseAddress };
 }

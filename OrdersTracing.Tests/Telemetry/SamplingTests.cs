@@ -20,7 +20,7 @@ public sealed class SamplingTests
     [Fact]
     public async Task A_sampling_ratio_of_zero_drops_new_root_traces()
     {
-        await using var telemetry = TelemetryTestHost.Create(("Tracing:SamplingRatio", "0"));
+        await using var telemetry = TelemetryTestHost.Create(ParentBasedRatio("0"));
         await telemetry.StartAsync();
 
         StartRootTraces(telemetry, RootTraceCount);
@@ -31,7 +31,7 @@ public sealed class SamplingTests
     [Fact]
     public async Task A_sampling_ratio_of_one_half_keeps_about_half_of_new_root_traces()
     {
-        await using var telemetry = TelemetryTestHost.Create(("Tracing:SamplingRatio", "0.5"));
+        await using var telemetry = TelemetryTestHost.Create(ParentBasedRatio("0.5"));
         await telemetry.StartAsync();
 
         StartRootTraces(telemetry, 2000);
@@ -42,7 +42,7 @@ public sealed class SamplingTests
     [Fact]
     public async Task A_child_of_a_sampled_remote_parent_is_kept_even_at_a_sampling_ratio_of_zero()
     {
-        await using var telemetry = TelemetryTestHost.Create(("Tracing:SamplingRatio", "0"));
+        await using var telemetry = TelemetryTestHost.Create(ParentBasedRatio("0"));
         await telemetry.StartAsync();
         var parent = RemoteParent(traceFlags: "01");
 
@@ -55,7 +55,7 @@ public sealed class SamplingTests
     [Fact]
     public async Task A_child_of_an_unsampled_remote_parent_is_dropped_even_at_a_sampling_ratio_of_one()
     {
-        await using var telemetry = TelemetryTestHost.Create(("Tracing:SamplingRatio", "1"));
+        await using var telemetry = TelemetryTestHost.Create(ParentBasedRatio("1"));
         await telemetry.StartAsync();
         var parent = RemoteParent(traceFlags: "00");
 
@@ -65,11 +65,9 @@ public sealed class SamplingTests
     }
 
     [Fact]
-    public async Task The_standard_sampler_variable_wins_over_the_sampling_ratio()
+    public async Task The_standard_always_off_sampler_drops_new_root_traces()
     {
-        await using var telemetry = TelemetryTestHost.Create(
-            ("OTEL_TRACES_SAMPLER", "always_off"),
-            ("Tracing:SamplingRatio", "1"));
+        await using var telemetry = TelemetryTestHost.Create(("OTEL_TRACES_SAMPLER", "always_off"));
         await telemetry.StartAsync();
 
         StartRootTraces(telemetry, RootTraceCount);
@@ -89,6 +87,10 @@ public sealed class SamplingTests
 
         Assert.Empty(telemetry.ExportedSpans);
     }
+
+    /// <summary>The standard variables as the AppHost sets them from its <c>head-sampling-ratio</c> parameter.</summary>
+    private static (string Key, string? Value)[] ParentBasedRatio(string ratio) =>
+        [("OTEL_TRACES_SAMPLER", "parentbased_traceidratio"), ("OTEL_TRACES_SAMPLER_ARG", ratio)];
 
     private static void StartRootTraces(TelemetryTestHost telemetry, int count)
     {

@@ -5,16 +5,6 @@ namespace OrdersTracing.Tests.Telemetry;
 public sealed class TracingOptionsValidationTests
 {
     [Fact]
-    public async Task A_sampling_ratio_above_one_stops_the_host_from_starting()
-    {
-        await using var telemetry = TelemetryTestHost.Create(("Tracing:SamplingRatio", "1.5"));
-
-        var error = await Assert.ThrowsAsync<OptionsValidationException>(telemetry.StartAsync);
-
-        Assert.Contains("Tracing:SamplingRatio", error.Message);
-    }
-
-    [Fact]
     public async Task An_empty_deployment_environment_stops_the_host_from_starting()
     {
         await using var telemetry = TelemetryTestHost.Create(("Tracing:DeploymentEnvironment", ""));

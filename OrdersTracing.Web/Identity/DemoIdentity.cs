@@ -9,7 +9,7 @@ namespace OrdersTracing.Web.Identity;
 /// </summary>
 public static class DemoIdentity
 {
-    public const string TenantClaim = "tenant";
+    private const string TenantClaim = "tenant";
 
     public static readonly IReadOnlyList<string> Tenants = ["acme", "globex", "initech"];
 
@@ -23,7 +23,7 @@ public static class DemoIdentity
         var tenantId = user.FindFirstValue(TenantClaim);
         var userId = user.FindFirstValue(ClaimTypes.NameIdentifier);
 
-        if (!CallerHeaders.IsValidId(tenantId) || !CallerHeaders.IsValidId(userId))
+        if (!CallerClaims.IsValidId(tenantId) || !CallerClaims.IsValidId(userId))
         {
             throw new InvalidOperationException("The signed-in user has no valid tenant or user id.");
         }

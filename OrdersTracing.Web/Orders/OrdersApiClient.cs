@@ -8,10 +8,10 @@ using OrdersTracing.Web.Identity;
 
 namespace OrdersTracing.Web.Orders;
 
-/// <summary>Calls the Api on behalf of the signed-in user; the Api's ProblemDetails come back as <see cref="ApiResult{T}.Problem"/>.</summary>
+/// <summary>Calls the Api on behalf of the signed-in user, whom <see cref="ServiceTokenHandler"/> names in a signed token; the Api's ProblemDetails come back as <see cref="ApiResult{T}.Problem"/>.</summary>
 public sealed class OrdersApiClient(HttpClient http)
 {
-    public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
     {
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
@@ -33,8 +33,7 @@ public sealed class OrdersApiClient(HttpClient http)
     {
         var (tenantId, userId) = user.GetCaller();
         using var request = new HttpRequestMessage(method, path) { Content = content };
-        request.Headers.Add(CallerHeaders.TenantId, tenantId);
-        request.Headers.Add(CallerHeaders.UserId, userId);
+        ServiceTokenHandler.ActAs(request, tenantId, userId);
 
         using var response = await http.SendAsync(request, cancellationToken);
         if (response.IsSuccessStatusCode)

@@ -23,12 +23,12 @@ public sealed class SignInModel : PageModel
 
     public async Task<IActionResult> OnPostAsync()
     {
-        if (!CallerHeaders.IsValidId(TenantId))
+        if (!CallerClaims.IsValidId(TenantId))
         {
             ModelState.AddModelError(nameof(TenantId), "A tenant is lowercase letters, digits and '-', at most 63 characters.");
         }
 
-        if (!CallerHeaders.IsValidId(UserId))
+        if (!CallerClaims.IsValidId(UserId))
         {
             ModelState.AddModelError(nameof(UserId), "A user name is lowercase letters, digits and '-', at most 63 characters.");
         }

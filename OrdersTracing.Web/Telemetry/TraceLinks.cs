@@ -10,9 +10,6 @@ public sealed class TraceLinksOptions
 
     public Uri? DashboardUrl { get; set; }
 
-    /// <summary>The key of the dashboard's telemetry API; the AppHost passes it in run mode only.</summary>
-    public string? DashboardApiKey { get; set; }
-
     public Uri? JaegerUrl { get; set; }
 }
 

@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using Microsoft.Extensions.Options;
 using OpenTelemetry;
 using OrdersTracing.TraceAnalysis;
-using OrdersTracing.Web.Telemetry;
 
 namespace OrdersTracing.Web.TraceDoctor;
 
@@ -11,7 +10,7 @@ namespace OrdersTracing.Web.TraceDoctor;
 /// Reads traces back from where they are kept: the Aspire dashboard's telemetry API first, Jaeger's API v3 for a
 /// trace the dashboard no longer holds.
 /// </summary>
-public sealed class TraceStore(HttpClient http, IOptions<TraceLinksOptions> options, ILogger<TraceStore> logger)
+public sealed class TraceStore(HttpClient http, IOptions<TraceStoreOptions> options, ILogger<TraceStore> logger)
 {
     private const string ApiKeyHeader = "x-api-key";
 

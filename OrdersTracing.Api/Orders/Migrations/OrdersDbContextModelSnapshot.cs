@@ -117,7 +117,7 @@ namespace OrdersTracing.Api.Orders.Migrations
                     b.ToTable("order_items", (string)null);
                 });
 
-            modelBuilder.Entity("OrdersTracing.Api.Payments.Outbox.PaymentRequest", b =>
+            modelBuilder.Entity("OrdersTracing.Api.Orders.PaymentRequest", b =>
                 {
                     b.Property<Guid>("OrderId")
                         .HasColumnType("uuid")
@@ -182,11 +182,11 @@ namespace OrdersTracing.Api.Orders.Migrations
                         .HasConstraintName("fk_order_items_orders_order_id");
                 });
 
-            modelBuilder.Entity("OrdersTracing.Api.Payments.Outbox.PaymentRequest", b =>
+            modelBuilder.Entity("OrdersTracing.Api.Orders.PaymentRequest", b =>
                 {
                     b.HasOne("OrdersTracing.Api.Orders.Order", null)
                         .WithOne()
-                        .HasForeignKey("OrdersTracing.Api.Payments.Outbox.PaymentRequest", "OrderId")
+                        .HasForeignKey("OrdersTracing.Api.Orders.PaymentRequest", "OrderId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_payment_outbox_orders_order_id");

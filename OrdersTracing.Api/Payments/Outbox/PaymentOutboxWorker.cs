@@ -53,11 +53,11 @@ public sealed class PaymentOutboxWorker(
     }
 
     /// <summary>Claims and settles one batch; says how many payments it took and how many it left for a later round.</summary>
-    public async Task<OutboxRound> ProcessBatchAsync(PaymentOutboxOptions settings, CancellationToken cancellationToken)
+    internal async Task<OutboxRound> ProcessBatchAsync(PaymentOutboxOptions settings, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<OrdersDbContext>();
-        var payments = scope.ServiceProvider.GetRequiredService<PaymentProviderClient>();
+        var payments = scope.ServiceProvider.GetRequiredService<OrderPayments>();
 
         return await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
         {
@@ -90,7 +90,7 @@ public sealed class PaymentOutboxWorker(
 
     /// <summary>Settles one payment; <see langword="false"/> when it is left for a later round.</summary>
     private async Task<bool> ProcessAsync(
-        OrdersDbContext db, PaymentProviderClient payments, PaymentRequest request, PaymentOutboxOptions settings, CancellationToken cancellationToken)
+        OrdersDbContext db, OrderPayments payments, PaymentRequest request, PaymentOutboxOptions settings, CancellationToken cancellationToken)
     {
         var requestContext = request.RequestContext;
         using var activity = OrdersTelemetry.Source.StartActivity(
@@ -112,24 +112,24 @@ public sealed class PaymentOutboxWorker(
             return true;
         }
 
-        var result = await payments.CreatePaymentIntentAsync(order, request.PaymentMethod, cancellationToken);
+        var result = await payments.ChargeAsync(order, request.PaymentMethod, cancellationToken);
 
         request.Attempts++;
         request.LastError = result.Error;
         if (result.Failure == PaymentFailure.Unavailable && request.Attempts < settings.MaxAttempts)
         {
             // Leave the row for a later round; the idempotency key makes the retry safe if this attempt did charge.
-            activity?.SetTag(TelemetryTags.PaymentStatus, "retry_later");
+            activity?.SetTag(TelemetryTags.PaymentStatus, OrdersTelemetry.PaymentStatuses.RetryLater);
             await db.SaveChangesAsync(cancellationToken);
             return false;
         }
 
         request.ProcessedAt = clock.GetUtcNow();
-        await OrdersApi.RecordPaymentAsync(db, order, result, cancellationToken);
+        await payments.RecordAsync(order, result, cancellationToken);
         activity?.SetTag(TelemetryTags.PaymentStatus, order.PaymentStatus.ToString());
         if (!result.Succeeded)
         {
-            activity.RecordError(new PaymentFailedException(order.Id, result));
+            activity.RecordPaymentFailure(order.Id, result);
         }
 
         return true;

@@ -7,7 +7,7 @@ using OpenTelemetry.Trace;
 
 namespace OrdersTracing.ServiceDefaults.Telemetry.Export;
 
-public static class SpanExportExtensions
+internal static class SpanExportExtensions
 {
     public const string TracesEndpointVariable = "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT";
 

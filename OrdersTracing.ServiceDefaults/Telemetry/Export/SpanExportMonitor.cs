@@ -9,7 +9,7 @@ namespace OrdersTracing.ServiceDefaults.Telemetry.Export;
 /// processor counts its drops only internally and reports them once, at shutdown; an operator whose backend is down
 /// needs to know while it is down. The instruments follow the OpenTelemetry SDK self-observability conventions.
 /// </summary>
-public sealed partial class SpanExportMonitor : IDisposable
+internal sealed partial class SpanExportMonitor : IDisposable
 {
     public const string MeterName = "OrdersTracing.Telemetry.Export";
     public const string ProcessedCounterName = "otel.sdk.processor.span.processed";
@@ -28,6 +28,8 @@ public sealed partial class SpanExportMonitor : IDisposable
 
     /// <summary>Drops are logged once per interval in which there were any, so a backend down for an hour does not flood the logs.</summary>
     public static readonly TimeSpan ReportInterval = TimeSpan.FromSeconds(5);
+
+    private const string SpanUnit = "{span}";
 
     private readonly Meter meter;
     private readonly Counter<long> processed;
@@ -51,10 +53,10 @@ public sealed partial class SpanExportMonitor : IDisposable
         // instrumentation, which would keep the line out of the exported logs.
         reporter = clock.CreateTimer(static state => ((SpanExportMonitor)state!).Report(), this, ReportInterval, ReportInterval);
 
-        processed = meter.CreateCounter<long>(ProcessedCounterName, "{span}", "Spans handled by the export queue; error.type says why one was dropped.");
-        exported = meter.CreateCounter<long>(ExportedCounterName, "{span}", "Spans handed to the OTLP exporter; error.type says why a batch was lost.");
-        meter.CreateObservableUpDownCounter(QueueSizeName, () => Volatile.Read(ref pending), "{span}", "Spans waiting for export.");
-        meter.CreateObservableUpDownCounter(QueueCapacityName, () => (long)QueueCapacity, "{span}", "The most spans that wait for export.");
+        processed = meter.CreateCounter<long>(ProcessedCounterName, SpanUnit, "Spans handled by the export queue; error.type says why one was dropped.");
+        exported = meter.CreateCounter<long>(ExportedCounterName, SpanUnit, "Spans handed to the OTLP exporter; error.type says why a batch was lost.");
+        meter.CreateObservableUpDownCounter(QueueSizeName, () => Volatile.Read(ref pending), SpanUnit, "Spans waiting for export.");
+        meter.CreateObservableUpDownCounter(QueueCapacityName, () => (long)QueueCapacity, SpanUnit, "The most spans that wait for export.");
     }
 
     /// <summary>The most spans held for export; past it new spans are dropped, so a dead backend cannot grow memory.</summary>

@@ -1,8 +1,5 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Diagnostics.CodeAnalysis;
 using System.Diagnostics.Metrics;
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -33,13 +30,13 @@ namespace OrdersTracing.ServiceDefaults.Telemetry.QueryDetection;
 /// instrumentations do not truncate. One N+1 is reported once per trace and statement, as Sentry reports one per
 /// fingerprint.
 /// </remarks>
-public sealed class NPlusOneDetectionProcessor : BaseProcessor<Activity>
+internal sealed class NPlusOneDetectionProcessor : BaseProcessor<Activity>
 {
     private readonly QueryDetectionOptions options;
     private readonly ILogger logger;
     private readonly Counter<long> detections;
-    private readonly TraceTable traces;
-    private int failureLogged;
+    private readonly DetectorFailureLog failures;
+    private readonly TraceTable<TraceState> traces;
 
     public NPlusOneDetectionProcessor(
         IOptions<QueryDetectionOptions> options,
@@ -48,11 +45,9 @@ public sealed class NPlusOneDetectionProcessor : BaseProcessor<Activity>
     {
         this.options = options.Value;
         this.logger = logger;
-        detections = QueryDetectionTelemetry.CreateMeter(meterFactory).CreateCounter<long>(
-            QueryDetectionTelemetry.NPlusOneCounterName,
-            unit: "{detection}",
-            description: "N+1 query patterns found in traces, by normalised statement.");
-        traces = new TraceTable(this.options.MaxTrackedTraces);
+        detections = QueryDetectionTelemetry.CreateNPlusOneCounter(meterFactory);
+        failures = new DetectorFailureLog(logger, nameof(NPlusOneDetectionProcessor));
+        traces = new TraceTable<TraceState>(this.options.MaxTrackedTraces, static root => new TraceState(root));
     }
 
     /// <summary>How many traces are followed now; never more than <see cref="QueryDetectionOptions.MaxTrackedTraces"/>.</summary>
@@ -60,8 +55,8 @@ public sealed class NPlusOneDetectionProcessor : BaseProcessor<Activity>
 
     public override void OnStart(Activity activity)
     {
-        // The local root has no parent in this process (none at all, or a remote one). It ends after its children,
-        // so it is still open, and can take tags, when they reveal an N+1.
+        // Only a local root is tracked: it ends after its children, so it is still open, and can take tags, when they
+        // reveal an N+1.
         if (activity.Parent is not null)
         {
             return;
@@ -73,7 +68,7 @@ public sealed class NPlusOneDetectionProcessor : BaseProcessor<Activity>
         }
         catch (Exception exception)
         {
-            LogFailureOnce(exception);
+            failures.Record(exception);
         }
     }
 
@@ -85,7 +80,7 @@ public sealed class NPlusOneDetectionProcessor : BaseProcessor<Activity>
         }
         catch (Exception exception)
         {
-            LogFailureOnce(exception);
+            failures.Record(exception);
         }
     }
 
@@ -99,7 +94,7 @@ public sealed class NPlusOneDetectionProcessor : BaseProcessor<Activity>
             return;
         }
 
-        if (!traces.TryGet(LocalRoot(activity), out var trace))
+        if (!traces.TryGet(activity.LocalRoot(), out var trace))
         {
             return;
         }
@@ -146,17 +141,6 @@ public sealed class NPlusOneDetectionProcessor : BaseProcessor<Activity>
         {
             traces.Forget(activity, trace);
         }
-    }
-
-    /// <summary>The ancestor without a parent in this process: a few field reads, where a trace id would be parsed and hashed.</summary>
-    private static Activity LocalRoot(Activity activity)
-    {
-        while (activity.Parent is { } parent)
-        {
-            activity = parent;
-        }
-
-        return activity;
     }
 
     private void AddQuery(TraceState trace, Activity query, Activity parent, string statement)
@@ -254,15 +238,6 @@ public sealed class NPlusOneDetectionProcessor : BaseProcessor<Activity>
         QueryDetectionTelemetry.NPlusOneDetected(logger, root.TraceId.ToHexString(), run.Count, run.Repeated, totalDurationMs);
     }
 
-    private void LogFailureOnce(Exception exception)
-    {
-        // The processor runs inside the application's own Activity.Start and Stop: its failure must never become theirs.
-        if (Interlocked.Exchange(ref failureLogged, 1) == 0)
-        {
-            QueryDetectionTelemetry.ProcessorFailed(logger, nameof(NPlusOneDetectionProcessor), exception);
-        }
-    }
-
     /// <summary>The queries one parent span has run so far: the source, then the run of one repeated statement.</summary>
     private struct Run
     {
@@ -294,13 +269,11 @@ public sealed class NPlusOneDetectionProcessor : BaseProcessor<Activity>
     }
 
     /// <summary>One followed trace; its gate guards its runs.</summary>
-    private sealed class TraceState(Activity root)
+    private sealed class TraceState(Activity root) : TrackedTrace(root)
     {
         private int openRuns;
 
         public Lock Gate { get; } = new();
-
-        public Activity Root { get; } = root;
 
         /// <summary>The runs under way, by their parent span.</summary>
         public Dictionary<SpanKey, Run>? Runs { get; set; }
@@ -315,136 +288,5 @@ public sealed class NPlusOneDetectionProcessor : BaseProcessor<Activity>
         public HashSet<string>? Reported { get; set; }
 
         public TimeSpan WorstTotalDuration { get; set; }
-
-        /// <summary>Further local roots of the trace (the service called twice in one trace), which report to this one.</summary>
-        public List<Activity>? OtherRoots { get; set; }
-
-        // Links of the table's list, oldest first, under the table's lock.
-        public TraceState? Older { get; set; }
-
-        public TraceState? Newer { get; set; }
-    }
-
-    /// <summary>
-    /// The followed traces, at most <c>capacity</c> of them, the oldest dropped first. Every span looks its trace up by
-    /// its local root, by reference and without a lock; only a new root looks by trace id, to join a trace already
-    /// followed. Adding and removing take the lock, to keep the age list and the count exact.
-    /// </summary>
-    private sealed class TraceTable(int capacity)
-    {
-        private readonly ConcurrentDictionary<SpanKey, TraceState> byRoot = new();
-        private readonly Dictionary<ActivityTraceId, TraceState> byId = [];
-        private readonly Lock gate = new();
-        private TraceState? oldest;
-        private TraceState? newest;
-        private int count;
-
-        public int Count => Volatile.Read(ref count);
-
-        public bool TryGet(Activity root, [MaybeNullWhen(false)] out TraceState trace) =>
-            byRoot.TryGetValue(new SpanKey(root), out trace);
-
-        public void Track(Activity root)
-        {
-            lock (gate)
-            {
-                // A second local root of a followed trace (the service called twice in one trace) reports to the first.
-                if (byId.TryGetValue(root.TraceId, out var followed))
-                {
-                    (followed.OtherRoots ??= []).Add(root);
-                    byRoot[new SpanKey(root)] = followed;
-                    return;
-                }
-
-                if (count >= capacity && oldest is not null)
-                {
-                    Remove(oldest);
-                }
-
-                var trace = new TraceState(root) { Older = newest };
-                if (newest is null)
-                {
-                    oldest = trace;
-                }
-                else
-                {
-                    newest.Newer = trace;
-                }
-
-                newest = trace;
-                byId[root.TraceId] = trace;
-                byRoot[new SpanKey(root)] = trace;
-                count++;
-            }
-        }
-
-        /// <summary>Forgets a local root that ended: the whole trace if it is the trace's first root.</summary>
-        public void Forget(Activity root, TraceState trace)
-        {
-            lock (gate)
-            {
-                if (!ReferenceEquals(root, trace.Root))
-                {
-                    if (trace.OtherRoots?.Remove(root) == true)
-                    {
-                        byRoot.TryRemove(new SpanKey(root), out _);
-                    }
-
-                    return;
-                }
-
-                if (byId.TryGetValue(root.TraceId, out var tracked) && ReferenceEquals(tracked, trace))
-                {
-                    Remove(trace);
-                }
-            }
-        }
-
-        private void Remove(TraceState trace)
-        {
-            if (trace.Older is null)
-            {
-                oldest = trace.Newer;
-            }
-            else
-            {
-                trace.Older.Newer = trace.Newer;
-            }
-
-            if (trace.Newer is null)
-            {
-                newest = trace.Older;
-            }
-            else
-            {
-                trace.Newer.Older = trace.Older;
-            }
-
-            trace.Older = null;
-            trace.Newer = null;
-            byId.Remove(trace.Root.TraceId);
-            byRoot.TryRemove(new SpanKey(trace.Root), out _);
-            foreach (var other in trace.OtherRoots ?? [])
-            {
-                byRoot.TryRemove(new SpanKey(other), out _);
-            }
-
-            count--;
-        }
-    }
-
-    /// <summary>
-    /// A span as a dictionary key, by reference: no span id to parse or hash, and, as a struct with its own equality,
-    /// no comparer to call through an interface.
-    /// </summary>
-    private readonly struct SpanKey(Activity span) : IEquatable<SpanKey>
-    {
-        public Activity Span { get; } = span;
-
-        public bool Equals(SpanKey other) => ReferenceEquals(Span, other.Span);
-
-        public override bool Equals(object? obj) => obj is SpanKey other && Equals(other);
-
-        public override int GetHashCode() => RuntimeHelpers.GetHashCode(Span);
     }
 }

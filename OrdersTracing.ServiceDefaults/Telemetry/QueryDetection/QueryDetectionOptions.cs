@@ -8,7 +8,7 @@ namespace OrdersTracing.ServiceDefaults.Telemetry.QueryDetection;
 /// at start-up, so that a threshold of zero stops the service instead of flagging every request. The defaults are
 /// <see cref="QueryFindings"/>' own, so that the live marks and the Trace doctor's findings agree.
 /// </summary>
-public sealed class QueryDetectionOptions
+internal sealed class QueryDetectionOptions
 {
     public const string SectionName = "Tracing:QueryDetection";
 

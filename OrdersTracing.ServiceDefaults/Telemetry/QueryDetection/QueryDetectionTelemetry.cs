@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 namespace OrdersTracing.ServiceDefaults.Telemetry.QueryDetection;
 
 /// <summary>The meter, instrument and event names of query detection, and what makes a span a database query.</summary>
-public static partial class QueryDetectionTelemetry
+internal static partial class QueryDetectionTelemetry
 {
     public const string MeterName = "OrdersTracing.QueryDetection";
     public const string NPlusOneCounterName = "orderstracing.db.n_plus_one";
@@ -19,22 +19,9 @@ public static partial class QueryDetectionTelemetry
     public static bool IsDatabaseSpan(Activity activity) => IsDatabaseSpan(activity, out _);
 
     /// <summary>
-    /// A database span that ran a statement. Npgsql also traces connection opens: database spans without a statement,
-    /// which are neither part of a run of queries nor a break in one.
-    /// </summary>
-    public static bool IsQuery(Activity activity) => IsDatabaseSpan(activity, out var statement) && statement is not null;
-
-    /// <summary>The statement as the instrumentation recorded it, under its current or its older name.</summary>
-    public static string? StatementOf(Activity activity)
-    {
-        IsDatabaseSpan(activity, out var statement);
-        return statement;
-    }
-
-    /// <summary>
-    /// Whether the span is a database span, and its statement, in one pass over its tags that looks no further than the
-    /// first two characters of a tag that is not a <c>db.</c> one: every span of the service comes here, so this must
-    /// cost next to nothing and allocate nothing.
+    /// Whether the span is a database span, and its statement (none for the connection opens Npgsql also traces), in one
+    /// pass over its tags that looks no further than the first two characters of a tag that is not a <c>db.</c> one:
+    /// every span of the service comes here, so this must cost next to nothing and allocate nothing.
     /// </summary>
     public static bool IsDatabaseSpan(Activity activity, out string? statement)
     {
@@ -67,7 +54,17 @@ public static partial class QueryDetectionTelemetry
         return isDatabase;
     }
 
-    internal static Meter CreateMeter(IMeterFactory meterFactory) => meterFactory.Create(MeterName);
+    internal static Counter<long> CreateNPlusOneCounter(IMeterFactory meterFactory) =>
+        meterFactory.Create(MeterName).CreateCounter<long>(
+            NPlusOneCounterName,
+            unit: "{detection}",
+            description: "N+1 query patterns found in traces, by normalised statement.");
+
+    internal static Counter<long> CreateSlowQueryCounter(IMeterFactory meterFactory) =>
+        meterFactory.Create(MeterName).CreateCounter<long>(
+            SlowQueryCounterName,
+            unit: "{query}",
+            description: "Queries slower than the configured threshold, by normalised statement.");
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "N+1 queries in trace {TraceId}: {Count} runs of {Statement} under one parent span took {TotalDurationMs} ms")]
     internal static partial void NPlusOneDetected(ILogger logger, string traceId, int count, string statement, double totalDurationMs);

@@ -14,15 +14,15 @@ namespace OrdersTracing.ServiceDefaults.Telemetry.QueryDetection;
 /// Sentry's slow DB query detector uses the same "at least the threshold" rule but looks at <c>SELECT</c> statements
 /// only; here every statement counts, because a write waiting on a lock slows the request just as much.
 /// </remarks>
-public sealed class SlowQueryDetectionProcessor : BaseProcessor<Activity>
+internal sealed class SlowQueryDetectionProcessor : BaseProcessor<Activity>
 {
     private readonly TimeSpan threshold;
     private readonly ILogger logger;
     private readonly Counter<long> slowQueries;
+    private readonly DetectorFailureLog failures;
 
     // Guards the read-increment-write of a root's count; taken only for slow queries.
     private readonly Lock rootGate = new();
-    private int failureLogged;
 
     public SlowQueryDetectionProcessor(
         IOptions<QueryDetectionOptions> options,
@@ -31,10 +31,8 @@ public sealed class SlowQueryDetectionProcessor : BaseProcessor<Activity>
     {
         threshold = options.Value.SlowQueryThreshold;
         this.logger = logger;
-        slowQueries = QueryDetectionTelemetry.CreateMeter(meterFactory).CreateCounter<long>(
-            QueryDetectionTelemetry.SlowQueryCounterName,
-            unit: "{query}",
-            description: "Queries slower than the configured threshold, by normalised statement.");
+        slowQueries = QueryDetectionTelemetry.CreateSlowQueryCounter(meterFactory);
+        failures = new DetectorFailureLog(logger, nameof(SlowQueryDetectionProcessor));
     }
 
     public override void OnEnd(Activity activity)
@@ -50,11 +48,7 @@ public sealed class SlowQueryDetectionProcessor : BaseProcessor<Activity>
         }
         catch (Exception exception)
         {
-            // The processor runs inside the application's own Activity.Stop: its failure must never become theirs.
-            if (Interlocked.Exchange(ref failureLogged, 1) == 0)
-            {
-                QueryDetectionTelemetry.ProcessorFailed(logger, nameof(SlowQueryDetectionProcessor), exception);
-            }
+            failures.Record(exception);
         }
     }
 
@@ -63,12 +57,8 @@ public sealed class SlowQueryDetectionProcessor : BaseProcessor<Activity>
         query.SetTag(TelemetryTags.DbSlowQuery, true);
         query.SetTag(TelemetryTags.DbSlowQueryStatement, statement);
 
-        // The local root is the ancestor without a parent in this process; it ends after the query, so it is open.
-        var root = query;
-        while (root.Parent is { } parent)
-        {
-            root = parent;
-        }
+        // The local root ends after the query, so it is still open and can take tags.
+        var root = query.LocalRoot();
 
         lock (rootGate)
         {

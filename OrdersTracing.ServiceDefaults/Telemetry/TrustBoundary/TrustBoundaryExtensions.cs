@@ -9,6 +9,9 @@ using Microsoft.Extensions.Options;
 
 namespace OrdersTracing.ServiceDefaults.Telemetry.TrustBoundary;
 
+/// <summary>
+/// A public edge's defence against callers who would choose our trace ids, force our sampling or inject our baggage.
+/// </summary>
 public static class TrustBoundaryExtensions
 {
     /// <summary>

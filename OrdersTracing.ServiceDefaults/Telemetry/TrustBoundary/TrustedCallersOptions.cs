@@ -9,7 +9,7 @@ namespace OrdersTracing.ServiceDefaults.Telemetry.TrustBoundary;
 /// no one picks our trace ids, forces our sampling or injects our baggage. The address checked is the connection's peer,
 /// read before any forwarded-headers middleware runs: behind a proxy, trusting the proxy trusts what it passes on.
 /// </summary>
-public sealed class TrustedCallersOptions
+internal sealed class TrustedCallersOptions
 {
     public const string SectionName = "Tracing";
 

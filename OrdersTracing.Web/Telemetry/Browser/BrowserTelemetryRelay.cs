@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Instrumentation.AspNetCore;
 using OpenTelemetry.Metrics;
 using OrdersTracing.ServiceDefaults.Telemetry;
 
@@ -26,6 +27,14 @@ public static class BrowserTelemetryRelay
         builder.Services.AddSingleton<BrowserTelemetryMetrics>();
         builder.Services.AddHttpClient<OtlpTraceForwarder>();
         builder.Services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter(BrowserTelemetryNames.MeterName));
+        // A relayed export carries the page's spans; traced itself, every page view would also file a trace of Web's
+        // own that tells nobody anything. Wraps the filter ServiceDefaults sets (health probes) rather than replacing it.
+        builder.Services.Configure<AspNetCoreTraceInstrumentationOptions>(options =>
+        {
+            var filter = options.Filter;
+            options.Filter = context =>
+                !context.Request.Path.StartsWithSegments(BrowserTelemetryNames.Route) && (filter?.Invoke(context) ?? true);
+        });
 
         builder.Services.AddRateLimiter(limiter =>
         {

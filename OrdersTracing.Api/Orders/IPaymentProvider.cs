@@ -1,0 +1,12 @@
+namespace OrdersTracing.Api.Orders;
+
+/// <summary>
+/// Charges an order. Declared here and implemented in <c>Payments/</c>, so that orders charge without importing the
+/// provider's client while the provider's webhook and the outbox worker still record payments through
+/// <see cref="OrderPayments"/>.
+/// </summary>
+public interface IPaymentProvider
+{
+    /// <summary>Failures come back as a <see cref="PaymentResult"/>, never as an exception.</summary>
+    Task<PaymentResult> ChargeAsync(Order order, string paymentMethod, CancellationToken cancellationToken);
+}
