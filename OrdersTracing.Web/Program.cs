@@ -1,8 +1,10 @@
 using Microsoft.AspNetCore.Authentication.Cookies;
 using OrdersTracing.ServiceDefaults.Identity;
 using OrdersTracing.ServiceDefaults.Telemetry.TrustBoundary;
+using OrdersTracing.Web.Identity;
 using OrdersTracing.Web.Orders;
 using OrdersTracing.Web.Telemetry;
+using OrdersTracing.Web.Telemetry.Browser;
 using OrdersTracing.Web.TraceDoctor;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -22,14 +24,18 @@ builder.Services.Configure<TraceLinksOptions>(builder.Configuration.GetSection(T
 builder.Services.AddSingleton<TraceLinks>();
 builder.Services.Configure<TraceStoreOptions>(builder.Configuration.GetSection(TraceStoreOptions.SectionName));
 builder.Services.AddHttpClient<TraceStore>();
+builder.AddBrowserTelemetryRelay();
 
 var app = builder.Build();
 
 app.UseExceptionHandler("/error");
 app.UseStatusCodePagesWithReExecute("/error", "?status={0}");
+app.UseStaticFiles();
 app.UseAuthentication();
+app.UseNoStoreForSignedInUsers();
 app.UseAuthorization();
 
+app.MapBrowserTelemetryRelay();
 app.MapRazorPages();
 app.MapDefaultEndpoints();
 

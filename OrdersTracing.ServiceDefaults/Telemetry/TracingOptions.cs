@@ -6,7 +6,7 @@ namespace OrdersTracing.ServiceDefaults.Telemetry;
 /// How a service labels its traces; bound from the <c>Tracing</c> configuration section and validated at start-up, so
 /// that a typo stops the service instead of filing its traces under an environment nobody searches.
 /// </summary>
-internal sealed class TracingOptions
+public sealed class TracingOptions
 {
     public const string SectionName = "Tracing";
 

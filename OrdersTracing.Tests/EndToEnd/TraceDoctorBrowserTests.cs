@@ -1,37 +1,18 @@
 using System.Net;
 using Aspire.Hosting.Testing;
 using Microsoft.Playwright;
+using OrdersTracing.Tests.EndToEnd.Support;
 using OrdersTracing.TraceAnalysis;
 
 namespace OrdersTracing.Tests.EndToEnd;
 
-/// <summary>
-/// The trace doctor as a person sees it, in a real browser: Debian's Chromium driven by Playwright's bundled driver,
-/// so nothing is downloaded at test time.
-/// </summary>
+/// <summary>The trace doctor as a person sees it, in a real browser (<see cref="BrowserSession"/>).</summary>
 [Collection(EndToEndCollection.Name)]
 public sealed class TraceDoctorBrowserTests(OrdersAppFixture fixture) : IAsyncDisposable
 {
-    private const string Chromium = "/usr/bin/chromium";
     private const int Orders = 6;
 
-    private static readonly string[] ChromiumArguments =
-    [
-        "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    ];
-
-    private IPlaywright? playwright;
-    private IBrowser? browser;
-
-    /// <summary>Set to 1 to refresh the screenshots in docs/images; otherwise they go next to the test binaries.</summary>
-    private const string UpdateScreenshotsVariable = "ORDERS_TRACING_UPDATE_SCREENSHOTS";
-
-    private static string ScreenshotPath(string name) => Path.Combine(
-        Environment.GetEnvironmentVariable(UpdateScreenshotsVariable) == "1"
-            ? Path.Combine(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Projects.OrdersTracing_AppHost.ProjectPath))!, "docs", "images")
-            : Path.Combine(AppContext.BaseDirectory, "screenshots"),
-        name);
+    private BrowserSession? browser;
 
     [Fact]
     public async Task The_trace_doctor_shows_the_critical_path_and_the_N_plus_one_of_a_naive_listing()
@@ -91,26 +72,19 @@ public sealed class TraceDoctorBrowserTests(OrdersAppFixture fixture) : IAsyncDi
         Assert.Contains($"No trace {traceId} was found", page.Text, StringComparison.Ordinal);
     }
 
-    /// <summary>Signs in, opens the trace doctor on <paramref name="traceId"/> and keeps a screenshot (see <see cref="ScreenshotPath"/>).</summary>
+    /// <summary>Signs in, opens the trace doctor on <paramref name="traceId"/> and keeps a screenshot (see <see cref="BrowserSession.ScreenshotPath"/>).</summary>
     private async Task<IPage> OpenTraceDoctorAsync(string traceId, string screenshot)
     {
-        Assert.True(File.Exists(Chromium), $"{Chromium} is missing: run the tests with ./test.sh, which installs Debian's chromium package.");
-        playwright = await Playwright.CreateAsync();
-        browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Args = ChromiumArguments });
-        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1440, Height = 900 } });
-        var web = fixture.App.GetEndpoint("web", "http");
-        await page.GotoAsync(new Uri(web, "/signin").ToString());
-        await page.FillAsync("#TenantId", TestIds.Tenant());
-        await page.FillAsync("#UserId", TestIds.User());
-        await page.ClickAsync("button[type=submit]");
+        browser = await BrowserSession.OpenAsync(fixture.App.GetEndpoint("web", "http"), width: 1440);
+        await browser.SignInAsync(TestIds.Tenant(), TestIds.User());
 
-        var response = await page.GotoAsync(new Uri(web, $"/traces/{traceId}").ToString());
-        Directory.CreateDirectory(Path.GetDirectoryName(ScreenshotPath(screenshot))!);
-        await page.ScreenshotAsync(new() { Path = ScreenshotPath(screenshot), FullPage = true });
+        var response = await browser.GotoAsync($"/traces/{traceId}");
+        await browser.ScreenshotAsync(screenshot);
 
-        Assert.Equal((int)HttpStatusCode.OK, response?.Status);
-        await Assertions.Expect(page.Locator($"[data-trace-doctor][data-trace-id='{traceId}']")).ToBeVisibleAsync();
-        return page;
+        Assert.Equal((int)HttpStatusCode.OK, response.Status);
+        await Assertions.Expect(browser.Page.Locator($"[data-trace-doctor][data-trace-id='{traceId}']")).ToBeVisibleAsync();
+        await browser.AssertHealthyAsync();
+        return browser.Page;
     }
 
     /// <summary>A listing of orders with their items, loaded <paramref name="loading"/>, once the dashboard holds its whole trace.</summary>
@@ -135,7 +109,5 @@ public sealed class TraceDoctorBrowserTests(OrdersAppFixture fixture) : IAsyncDi
         {
             await browser.DisposeAsync();
         }
-
-        playwright?.Dispose();
     }
 }

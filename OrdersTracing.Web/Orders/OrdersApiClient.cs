@@ -16,8 +16,11 @@ public sealed class OrdersApiClient(HttpClient http)
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
 
-    public Task<ApiResult<OrderView>> CreateOrderAsync(ClaimsPrincipal user, NewOrder order, CancellationToken cancellationToken) =>
-        SendAsync<OrderView>(user, HttpMethod.Post, "/api/orders", JsonContent.Create(order, options: JsonOptions), cancellationToken);
+    /// <param name="payment">The Api's <c>payment</c> choice (<c>Synchronous</c> or <c>Background</c>), or null for its default.</param>
+    public Task<ApiResult<OrderView>> CreateOrderAsync(ClaimsPrincipal user, NewOrder order, string? payment, CancellationToken cancellationToken) =>
+        SendAsync<OrderView>(
+            user, HttpMethod.Post, payment is null ? "/api/orders" : $"/api/orders?payment={Uri.EscapeDataString(payment)}",
+            JsonContent.Create(order, options: JsonOptions), cancellationToken);
 
     public Task<ApiResult<OrderPageView>> ListOrdersAsync(ClaimsPrincipal user, int page, CancellationToken cancellationToken) =>
         SendAsync<OrderPageView>(user, HttpMethod.Get, $"/api/orders?page={page}&pageSize=20", content: null, cancellationToken);

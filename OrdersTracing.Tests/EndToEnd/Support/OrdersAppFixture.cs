@@ -89,6 +89,10 @@ public class OrdersAppFixture : IAsyncLifetime
     private HttpClient ApiClient(HttpMessageHandler transport) =>
         new(new ServiceTokenHandler(ServiceTokens) { InnerHandler = transport }) { BaseAddress = App.GetEndpoint("api", "http") };
 
+    /// <summary>A client of Web that sends exactly what a test gives it: no span and no trace context of its own.</summary>
+    public HttpClient CreateRawWebClient() =>
+        new(new SocketsHttpHandler { ActivityHeadersPropagator = null }) { BaseAddress = App.GetEndpoint("web", "http") };
+
     public WebSession CreateWebSession() => new(App.GetEndpoint("web", "http"));
 
     public async ValueTask DisposeAsync()

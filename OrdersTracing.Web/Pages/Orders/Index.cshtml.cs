@@ -6,16 +6,14 @@ namespace OrdersTracing.Web.Pages.Orders;
 
 public sealed class IndexModel(OrdersApiClient orders) : PageModel
 {
-    [BindProperty(SupportsGet = true, Name = "page")]
-    public int PageNumber { get; set; } = 1;
-
     public OrderPageView? Orders { get; private set; }
 
     public ProblemDetails? Problem { get; private set; }
 
-    public async Task OnGetAsync(CancellationToken cancellationToken)
+    /// <param name="pageNumber">From the query only: Razor Pages' own <c>page</c> route value (the page's name) would win over it otherwise.</param>
+    public async Task OnGetAsync(CancellationToken cancellationToken, [FromQuery(Name = "page")] int pageNumber = 1)
     {
-        var result = await orders.ListOrdersAsync(User, Math.Max(1, PageNumber), cancellationToken);
+        var result = await orders.ListOrdersAsync(User, Math.Max(1, pageNumber), cancellationToken);
         (Orders, Problem) = (result.Value, result.Problem);
         if (Problem is not null)
         {
