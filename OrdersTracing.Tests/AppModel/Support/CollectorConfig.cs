@@ -91,6 +91,8 @@ public sealed class CollectorConfig
                 .Select(group => $"pipeline '{name}' lists processor '{group.Key}' twice."));
         }
 
+        // Ours, stricter than the Collector, which starts with a component no pipeline uses: an unused one is a pipeline
+        // someone meant to wire and did not.
         var all = Pipelines.Values.ToList();
         errors.AddRange(receivers.Where(id => !all.Any(pipeline => pipeline.Receivers.Contains(id))).Select(id => $"receiver '{id}' is defined but not used."));
         errors.AddRange(processors.Where(id => !all.Any(pipeline => pipeline.Processors.Contains(id))).Select(id => $"processor '{id}' is defined but not used."));
