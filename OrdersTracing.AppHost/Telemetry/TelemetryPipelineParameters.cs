@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics;
+using System.Text.RegularExpressions;
 
 namespace OrdersTracing.AppHost.Telemetry;
 
@@ -8,7 +9,7 @@ namespace OrdersTracing.AppHost.Telemetry;
 /// parameter (<c>Parameters:tail-sampling-percentage</c>, or azd's prompts) and the Collector, the services and the
 /// tests all read the same values.
 /// </summary>
-public sealed class TelemetryPipelineParameters
+public sealed partial class TelemetryPipelineParameters
 {
     public const string DeploymentEnvironmentName = "deployment-environment";
     public const string HeadSamplingRatioName = "head-sampling-ratio";
@@ -16,12 +17,14 @@ public sealed class TelemetryPipelineParameters
     public const string SamplingPercentageName = "tail-sampling-percentage";
     public const string DecisionWaitName = "tail-sampling-decision-wait";
     public const string CollectorReplicasName = "collector-replicas";
+    public const string CollectorMemoryLimitName = "collector-memory-limit-mib";
     public const string DatadogApiKeyName = "datadog-api-key";
     public const string DatadogSiteName = "datadog-site";
 
     public const int DefaultLatencyThresholdMs = 1000;
     public const int DefaultSamplingPercentage = 10;
     public const string DefaultDecisionWait = "10s";
+    public const int DefaultCollectorMemoryLimitMib = 512;
 
     private TelemetryPipelineParameters(IDistributedApplicationBuilder builder)
     {
@@ -30,8 +33,9 @@ public sealed class TelemetryPipelineParameters
         HeadSamplingRatio = AddWithDefault(builder, HeadSamplingRatioName, 1.0, minimum: 0.0, maximum: 1.0);
         LatencyThresholdMs = AddWithDefault(builder, LatencyThresholdName, DefaultLatencyThresholdMs, minimum: 1, maximum: 600_000);
         SamplingPercentage = AddWithDefault(builder, SamplingPercentageName, DefaultSamplingPercentage, minimum: 0, maximum: 100);
-        DecisionWait = AddWithDefault(builder, DecisionWaitName, DefaultDecisionWait);
+        DecisionWait = builder.AddParameter(DecisionWaitName, ReadDuration(builder, DecisionWaitName, DefaultDecisionWait), publishValueAsDefault: true);
         CollectorReplicas = Read(builder, CollectorReplicasName, 1, minimum: 1, maximum: 16);
+        CollectorMemoryLimitMib = AddWithDefault(builder, CollectorMemoryLimitName, DefaultCollectorMemoryLimitMib, minimum: 64, maximum: 65_536);
 
         // Datadog is optional: its exporter exists only where its key does, and the key is a secret, never a file.
         if (!string.IsNullOrEmpty(builder.Configuration[$"Parameters:{DatadogApiKeyName}"]))
@@ -58,6 +62,13 @@ public sealed class TelemetryPipelineParameters
     /// <summary>How many sampling-tier Collectors run; above one, a load-balancing tier routes each trace to one of them.</summary>
     public int CollectorReplicas { get; }
 
+    /// <summary>
+    /// The memory each Collector's memory_limiter holds it under, in MiB. A fixed limit, not a percentage: with no
+    /// container memory limit (the local program, or a container run without one) the Collector takes the percentage
+    /// of the whole machine's memory, which limits nothing. A deployment gives the container more than this.
+    /// </summary>
+    public IResourceBuilder<ParameterResource> CollectorMemoryLimitMib { get; }
+
     public IResourceBuilder<ParameterResource>? DatadogApiKey { get; }
 
     public IResourceBuilder<ParameterResource>? DatadogSite { get; }
@@ -71,6 +82,32 @@ public sealed class TelemetryPipelineParameters
         IDistributedApplicationBuilder builder, string name, T defaultValue, T minimum, T maximum)
         where T : INumber<T> =>
         builder.AddParameter(name, Read(builder, name, defaultValue, minimum, maximum).ToString(null, CultureInfo.InvariantCulture), publishValueAsDefault: true);
+
+    /// <summary>
+    /// The configured duration in Go's notation, which is how the Collector reads it. A bare number is refused: the
+    /// Collector takes a number as nanoseconds, and a decision wait of 10 ns decides before a trace's spans arrive.
+    /// </summary>
+    private static string ReadDuration(IDistributedApplicationBuilder builder, string name, string defaultValue)
+    {
+        var configured = builder.Configuration[$"Parameters:{name}"];
+        if (string.IsNullOrEmpty(configured))
+        {
+            return defaultValue;
+        }
+
+        return GoDuration().IsMatch(configured) && GoDurationDigits().IsMatch(configured)
+            ? configured
+            : throw new DistributedApplicationException(
+                $"Parameters:{name} is '{configured}'; it must be a positive duration with a unit (h, m, s, ms, us or ns), such as 10s or 1m30s.");
+    }
+
+    // Go's time.ParseDuration without its sign and without its unit-less "0": one or more number-and-unit pairs.
+    [GeneratedRegex(@"^(([0-9]+(\.[0-9]*)?|\.[0-9]+)(h|m|s|ms|us|µs|μs|ns))+$")]
+    private static partial Regex GoDuration();
+
+    // At least one digit other than 0, so that 0s is refused too.
+    [GeneratedRegex("[1-9]")]
+    private static partial Regex GoDurationDigits();
 
     /// <summary>The configured number, checked at start-up so that a typo stops the AppHost with a message naming it.</summary>
     private static T Read<T>(IDistributedApplicationBuilder builder, string name, T defaultValue, T minimum, T maximum)

@@ -61,6 +61,41 @@ public sealed class CollectorConfigTests
     }
 
     [Fact]
+    public void The_jaeger_receiver_that_contrib_still_ships_is_accepted()
+    {
+        var config = Sampling();
+        ((Dictionary<object, object>)config.Root["receivers"])["jaeger"] = new Dictionary<object, object>();
+        var traces = (Dictionary<object, object>)((Dictionary<object, object>)((Dictionary<object, object>)config.Root["service"])["pipelines"])["traces"];
+        ((List<object>)traces["receivers"]).Add("jaeger");
+
+        var errors = config.Validate();
+
+        Assert.Empty(errors);
+    }
+
+    [Theory]
+    [MemberData(nameof(ShippedConfigurations))]
+    public void Memory_limiter_holds_a_fixed_limit_because_a_percentage_of_an_unlimited_container_limits_nothing(string[] files)
+    {
+        var config = CollectorConfig.Load([.. files.Select(file => Path.Combine(Folder, file))]);
+
+        var limiter = config.Component("processors", "memory_limiter");
+
+        Assert.Equal("${env:COLLECTOR_MEMORY_LIMIT_MIB}", limiter["limit_mib"]);
+        Assert.DoesNotContain("limit_percentage", limiter.Keys);
+    }
+
+    [Fact]
+    public void Jaeger_does_not_trace_its_own_query_api_into_the_store_it_reads()
+    {
+        var config = CollectorConfig.Load(Path.Combine(CollectorConfig.FolderOf(Path.Combine("Telemetry", "Jaeger")), "config.yaml"));
+
+        var query = config.Component("extensions", "jaeger_query");
+
+        Assert.Equal("false", query["enable_tracing"]);
+    }
+
+    [Fact]
     public void Memory_limiter_comes_first_in_every_pipeline()
     {
         var pipelines = Sampling().Pipelines;

@@ -38,7 +38,11 @@ public sealed partial class TelemetryPipelineTests
     [InlineData("tail-sampling-percentage", "150")]
     [InlineData("tail-sampling-latency-threshold-ms", "fast")]
     [InlineData("collector-replicas", "0")]
+    [InlineData("collector-memory-limit-mib", "80%")]
     [InlineData("head-sampling-ratio", "10%")]
+    [InlineData("tail-sampling-decision-wait", "10")]
+    [InlineData("tail-sampling-decision-wait", "0s")]
+    [InlineData("tail-sampling-decision-wait", "ten seconds")]
     public async Task An_impossible_pipeline_parameter_stops_the_apphost_with_a_message_naming_it(string parameter, string value)
     {
         var creating = UnstartedAppHost.CreateBuilderAsync("Containers", TestContext.Current.CancellationToken, $"--Parameters:{parameter}={value}");
@@ -142,6 +146,45 @@ public sealed partial class TelemetryPipelineTests
         Assert.Equal("http://jaeger:4317", environment["JAEGER_OTLP_ENDPOINT"]);
         Assert.EndsWith(":19999", environment["ASPIRE_ENDPOINT"]);
         Assert.Equal("true", environment["ASPIRE_INSECURE"]);
+    }
+
+    [Theory]
+    [InlineData("http://localhost:19999", "https://localhost:17000", "true")]
+    [InlineData("https://localhost:19999", "http://localhost:17000", "false")]
+    public async Task The_collector_uses_tls_to_the_dashboard_as_its_otlp_endpoint_scheme_says(string otlpEndpoint, string browserUrl, string insecure)
+    {
+        await using var host = await UnstartedAppHost.BuildAsync(InfrastructureMode.Containers,
+            $"--ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL={otlpEndpoint}", $"--ASPNETCORE_URLS={browserUrl}");
+        await host.PrepareForStartAsync();
+
+        var environment = await host.EnvironmentOfAsync("collector");
+
+        Assert.Equal(insecure, environment["ASPIRE_INSECURE"]);
+    }
+
+    [Fact]
+    public async Task Without_a_dashboard_to_send_to_the_collector_fails_to_start_with_a_message_saying_what_to_set()
+    {
+        await using var host = await UnstartedAppHost.BuildAsync(InfrastructureMode.Containers, "--ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=");
+        await host.PrepareForStartAsync();
+
+        var error = await Assert.ThrowsAsync<DistributedApplicationException>(() => host.EnvironmentOfAsync("collector"));
+
+        Assert.Contains("ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL", error.Message);
+    }
+
+    [Theory]
+    [InlineData("collector")]
+    [InlineData("collector-sampling-1")]
+    public async Task Every_collector_holds_its_memory_under_the_fixed_limit_the_apphost_sets(string collector)
+    {
+        await using var host = await UnstartedAppHost.BuildAsync(InfrastructureMode.Containers,
+            "--Parameters:collector-replicas=2", "--Parameters:collector-memory-limit-mib=768");
+        await host.PrepareForStartAsync();
+
+        var environment = await host.EnvironmentOfAsync(collector);
+
+        Assert.Equal("768", environment["COLLECTOR_MEMORY_LIMIT_MIB"]);
     }
 
     [Fact]

@@ -39,16 +39,17 @@ public static class OpenTelemetryCollectorExtensions
         IResourceBuilder<IResourceWithEndpoints> jaeger)
     {
         var sampling = new SamplingRole(parameters, jaeger);
+        var memoryLimit = parameters.CollectorMemoryLimitMib;
         if (parameters.CollectorReplicas == 1)
         {
-            var collector = builder.AddCollector(name, infrastructure, sampling).Resource.GetEndpoint(OtlpGrpcEndpointName);
+            var collector = builder.AddCollector(name, infrastructure, memoryLimit, sampling).Resource.GetEndpoint(OtlpGrpcEndpointName);
             return new CollectorEndpoints(collector, collector);
         }
 
         var samplingTier = Enumerable.Range(1, parameters.CollectorReplicas)
-            .Select(replica => builder.AddCollector($"{name}-sampling-{replica}", infrastructure, sampling))
+            .Select(replica => builder.AddCollector($"{name}-sampling-{replica}", infrastructure, memoryLimit, sampling))
             .ToList();
-        var gateway = builder.AddCollector(name, infrastructure, new GatewayRole(samplingTier));
+        var gateway = builder.AddCollector(name, infrastructure, memoryLimit, new GatewayRole(samplingTier));
 
         return new CollectorEndpoints(
             gateway.Resource.GetEndpoint(OtlpGrpcEndpointName),
@@ -57,7 +58,11 @@ public static class OpenTelemetryCollectorExtensions
 
     /// <summary>One Collector: an image with the configs built in, or the local program reading the same files.</summary>
     private static IResourceBuilder<IResourceWithEndpoints> AddCollector(
-        this IDistributedApplicationBuilder builder, string name, InfrastructureChoice infrastructure, CollectorRole role)
+        this IDistributedApplicationBuilder builder,
+        string name,
+        InfrastructureChoice infrastructure,
+        IResourceBuilder<ParameterResource> memoryLimit,
+        CollectorRole role)
     {
         var folder = Path.Combine(builder.AppHostDirectory, "Telemetry", "OpenTelemetryCollector");
 
@@ -65,8 +70,10 @@ public static class OpenTelemetryCollectorExtensions
             ? builder.AddDockerfile(name, folder)
                 .WithBuildArg("COLLECTOR_VERSION", ImageTag)
                 .WithArgs([.. role.Configs.Select(config => $"--config={ContainerConfigFolder}/{config}")])
+                .WithEnvironment("COLLECTOR_MEMORY_LIMIT_MIB", memoryLimit)
                 .WithRole(builder, infrastructure, role)
             : builder.AddExecutable(name, Program, builder.AppHostDirectory, [.. role.Configs.Select(config => $"--config={Path.Combine(folder, config)}")])
+                .WithEnvironment("COLLECTOR_MEMORY_LIMIT_MIB", memoryLimit)
                 .WithRole(builder, infrastructure, role);
     }
 
@@ -131,26 +138,38 @@ public static class OpenTelemetryCollectorExtensions
                 .WithEnvironment("ASPIRE_INSECURE", "true");
         }
 
-        var dashboardIsHttps = builder.Configuration["ASPNETCORE_URLS"]?.StartsWith("https", StringComparison.OrdinalIgnoreCase) ?? false;
-        collector
-            .WithEnvironment("ASPIRE_API_KEY", builder.Configuration["AppHost:OtlpApiKey"] ?? "")
-            .WithEnvironment("ASPIRE_INSECURE", dashboardIsHttps ? "false" : "true");
+        collector.WithEnvironment("ASPIRE_API_KEY", builder.Configuration["AppHost:OtlpApiKey"] ?? "");
 
         // Without a dashboard resource (the AppHost runs without one), the configured address, as the AppHost's own OTLP settings do.
         var configured = builder.Configuration["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"];
         return collector.WithEnvironment(context =>
         {
+            // TLS follows the OTLP endpoint's own scheme: the dashboard's browser URL (ASPNETCORE_URLS) may be https while
+            // its OTLP endpoint is plain http, or the other way round.
             if (Dashboard.FindEndpoint(context, Dashboard.OtlpGrpcEndpointName) is { } dashboard)
             {
                 context.EnvironmentVariables["ASPIRE_ENDPOINT"] = dashboard;
+                context.EnvironmentVariables["ASPIRE_INSECURE"] = IsInsecure(dashboard.Scheme);
             }
-            else if (!string.IsNullOrEmpty(configured))
+            else if (Uri.TryCreate(configured, UriKind.Absolute, out var url))
             {
                 // HostUrl turns localhost into the host's name as a container sees it.
                 context.EnvironmentVariables["ASPIRE_ENDPOINT"] = new HostUrl(configured);
+                context.EnvironmentVariables["ASPIRE_INSECURE"] = IsInsecure(url.Scheme);
+            }
+            else
+            {
+                // An empty endpoint would stop the Collector with a config error that does not say where the value comes from.
+                throw new DistributedApplicationException(
+                    "The Collector has no dashboard to send telemetry to: the AppHost runs no dashboard and " +
+                    $"ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL is '{configured}'. Run with the dashboard, or set ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL " +
+                    "to the OTLP/gRPC address of one (http://host:port).");
             }
         });
     }
+
+    private static string IsInsecure(string scheme) =>
+        string.Equals(scheme, Uri.UriSchemeHttps, StringComparison.OrdinalIgnoreCase) ? "false" : "true";
 
     /// <summary>The sampling tier as the YAML list the load-balancing exporter's static resolver reads: <c>["host:port", ...]</c>.</summary>
     private static ReferenceExpression HostList(IReadOnlyList<IResourceBuilder<IResourceWithEndpoints>> collectors)
