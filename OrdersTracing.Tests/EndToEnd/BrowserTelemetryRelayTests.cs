@@ -10,12 +10,12 @@ namespace OrdersTracing.Tests.EndToEnd;
 /// The relay on Web that carries the pages' spans is open to anyone: each test sends what a hostile or broken client
 /// would, and checks it is refused with a ProblemDetails or scrubbed, and that the relay still takes a good export after.
 /// </summary>
-[Collection(EndToEndCollection.Name)]
+[Collection(BrowserTelemetryRelayCollection.Name)]
 public sealed class BrowserTelemetryRelayTests(OrdersAppFixture fixture) : IDisposable
 {
     // The relay's defaults (BrowserTelemetryOptions), which the tests' figures follow.
     private const int MaxRequestBytes = 64 * 1024;
-    private const int RequestsPerWindow = 20;
+    private const int RequestsPerWindow = 60;
     private static readonly TimeSpan RateWindow = TimeSpan.FromSeconds(10);
 
     private readonly HttpClient web = fixture.CreateRawWebClient();

@@ -115,3 +115,13 @@ public sealed class EndToEndCollection : ICollectionFixture<OrdersAppFixture>
 {
     public const string Name = "End to end";
 }
+
+/// <summary>
+/// The browser telemetry relay's tests flood its per-client rate cap on purpose, and every client here is the same
+/// loopback address: they get an application of their own, so no browser test meets the window they used up.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class BrowserTelemetryRelayCollection : ICollectionFixture<OrdersAppFixture>
+{
+    public const string Name = "Browser telemetry relay";
+}

@@ -17,9 +17,12 @@ public sealed class BrowserTelemetryOptions
     [Range(1, 10_000)]
     public int MaxSpansPerRequest { get; set; } = 100;
 
-    /// <summary>Requests one client address may send per <see cref="RateWindow"/>; a page load sends one or two.</summary>
+    /// <summary>
+    /// Requests one client address may send per <see cref="RateWindow"/>; a page load sends one or two, and a person
+    /// clicking through pages quickly, or a few behind one address, stays well under it.
+    /// </summary>
     [Range(1, 100_000)]
-    public int RequestsPerWindow { get; set; } = 20;
+    public int RequestsPerWindow { get; set; } = 60;
 
     public TimeSpan RateWindow { get; set; } = TimeSpan.FromSeconds(10);
 
