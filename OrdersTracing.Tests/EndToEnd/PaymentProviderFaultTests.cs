@@ -15,7 +15,17 @@ public sealed class PaymentProviderFaultTests(FaultsAppFixture fixture) : IAsync
     private static readonly TimeSpan SlowAnswer = TimeSpan.FromSeconds(8);
     private static readonly TimeSpan BreakerDeadline = TimeSpan.FromSeconds(30);
 
-    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+    /// <summary>
+    /// Each test starts from a provider that charges: the Api's circuit breaker is shared by every call, the outbox
+    /// worker's included, so a test that opened it (or background payments of another test still retrying) would
+    /// otherwise turn this test's first failure into a rejected retry.
+    /// </summary>
+    public async ValueTask InitializeAsync()
+    {
+        await fixture.SetProviderFaultsAsync(new { });
+        using var api = fixture.CreateApiClient();
+        Assert.NotNull(await PlaceUntilPaidAsync(api, TestIds.Tenant()));
+    }
 
     public async ValueTask DisposeAsync() => await fixture.SetProviderFaultsAsync(new { });
 

@@ -74,15 +74,18 @@ public sealed class DashboardTelemetry(Uri dashboard, string apiKey) : IDisposab
             }
             catch (OperationCanceledException)
             {
+                var traceStart = spans.Count == 0 ? default : spans.Min(span => span.Start);
                 Assert.Fail($"The dashboard did not show the expected {what} within {Deadline.TotalSeconds} s. It had {spans.Count} spans:\n"
-                    + string.Join("\n", spans.Select(Describe)));
+                    + string.Join("\n", spans.OrderBy(span => span.Start).Select(span => Describe(span, traceStart))));
             }
         }
     }
 
     public void Dispose() => http.Dispose();
 
-    private static string Describe(TraceSpan span) =>
-        $"{span.Service}/{span.Scope}: {span.Name} trace={span.TraceId} span={span.SpanId} parent={span.ParentSpanId ?? "-"} "
+    // When and how long, from the trace's first span: a timeout or a missing retry reads from these.
+    private static string Describe(TraceSpan span, DateTimeOffset traceStart) =>
+        $"+{(span.Start - traceStart).TotalMilliseconds:F0} ms {span.Duration.TotalMilliseconds:F0} ms "
+        + $"{span.Service}/{span.Scope}: {span.Name} trace={span.TraceId} span={span.SpanId} parent={span.ParentSpanId ?? "-"} "
         + $"kind={span.Kind} status={span.Status} " + string.Join(" ", span.Attributes.Select(attribute => $"{attribute.Key}={attribute.Value}"));
 }
