@@ -1,10 +1,11 @@
+using System.Text.RegularExpressions;
 using OrdersTracing.AppHost.Infrastructure;
 using OrdersTracing.AppHost.Telemetry;
 
 namespace OrdersTracing.Tests.AppModel;
 
 /// <summary>The shipped configs, expanded with the environment the AppHost gives, checked against the components' own keys and types.</summary>
-public sealed class ComponentSchemaTests
+public sealed partial class ComponentSchemaTests
 {
     private static readonly string CollectorFolder = CollectorConfig.FolderOf(Path.Combine("Telemetry", "OpenTelemetryCollector"));
     private static readonly string JaegerConfig = Path.Combine(CollectorConfig.FolderOf(Path.Combine("Telemetry", "Jaeger")), "config.yaml");
@@ -55,12 +56,15 @@ public sealed class ComponentSchemaTests
         await host.PrepareForStartAsync();
         var files = ConfigFiles(await host.ArgumentsOfAsync("jaeger"));
         var config = CollectorConfig.Load([.. files]);
+        var environment = await host.EnvironmentOfAsync("jaeger");
 
-        var errors = ComponentSchema.Load().Check(config, await host.EnvironmentOfAsync("jaeger"));
+        var errors = ComponentSchema.Load().Check(config, environment);
 
         Assert.Equal(JaegerExtensions.BaseConfig, Path.GetFileName(files[0]));
         Assert.Empty(errors);
         Assert.Empty(JaegerStorageReferences.Check(config));
+        var read = files.SelectMany(file => EnvironmentPlaceholder().Matches(File.ReadAllText(file)).Select(match => match.Groups[1].Value)).Distinct();
+        Assert.All(read, variable => Assert.True(environment.ContainsKey(variable), $"the AppHost does not set {variable}"));
     }
 
     [Fact]
@@ -291,4 +295,7 @@ public sealed class ComponentSchemaTests
 
         return await host.EnvironmentOfAsync(resource);
     }
+
+    [GeneratedRegex(@"\$\{env:([A-Z0-9_]+)\}")]
+    private static partial Regex EnvironmentPlaceholder();
 }
