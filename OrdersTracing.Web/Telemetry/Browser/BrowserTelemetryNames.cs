@@ -6,6 +6,10 @@ public static class BrowserTelemetryNames
     public const string Route = "/telemetry/v1/traces";
     public const string RateLimitPolicy = "browser-telemetry";
 
+    /// <summary>The page's meta tags the script reads: the proof of the page's trace, and the cookie that carries it.</summary>
+    public const string ProofMeta = "traceparent-proof";
+    public const string ContextCookieMeta = "otel-context-cookie";
+
     /// <summary>The relay names the pages' service; whatever a browser claims is dropped.</summary>
     public const string ServiceName = "browser";
     public const string ServiceNameAttribute = "service.name";
