@@ -54,7 +54,8 @@ public sealed partial class BrowserTraceTests(OrdersAppFixture fixture) : IAsync
         Assert.Equal(new[] { root.SpanId, orderPage.SpanId }.Order(), documentLoads.Select(span => span.ParentSpanId!).Order());
         Assert.All(spans.Where(span => span.Service == "browser" && span.Name is not ("documentLoad" or "submit")),
             span => Assert.Contains(documentLoads, load => load.SpanId == span.ParentSpanId));
-        Assert.Equal(["api", "browser", "web"], spans.Select(span => span.Service).Distinct().Order());
+        // The payment, charged in the background by default, is part of the same story (the payment provider's spans).
+        Assert.Superset(new HashSet<string> { "api", "browser", "web" }, spans.Select(span => span.Service).ToHashSet());
 
         await browser.GotoAsync($"/traces/{formTraceId}");
         await Assertions.Expect(browser.Page.Locator($"[data-trace-doctor][data-trace-id='{formTraceId}']")).ToBeVisibleAsync();
