@@ -14,21 +14,12 @@ internal sealed class KnownProxiesOptions
 
     public List<string> KnownProxies { get; set; } = [];
 
-    internal IEnumerable<IPNetwork> Networks() =>
-        KnownProxies.Select(entry => NetworkEntry.TryParse(entry, out var network) ? network : throw new FormatException($"'{entry}' is not an IP address or network."));
+    internal IReadOnlyList<IPNetwork> Networks() => NetworkEntry.Networks(KnownProxies);
 }
 
 /// <summary>Stops the service at start-up on an entry that is not an address or a network, rather than trusting no proxy silently.</summary>
 internal sealed class KnownProxiesValidation : IValidateOptions<KnownProxiesOptions>
 {
-    public ValidateOptionsResult Validate(string? name, KnownProxiesOptions options)
-    {
-        var failures = options.KnownProxies
-            .Select((entry, index) => (entry, index))
-            .Where(item => !NetworkEntry.TryParse(item.entry, out _))
-            .Select(item => $"{KnownProxiesOptions.SectionName}:KnownProxies:{item.index} '{item.entry}' is not an IP address or a CIDR network such as 10.0.0.0/8 or ::1.")
-            .ToList();
-
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
-    }
+    public ValidateOptionsResult Validate(string? name, KnownProxiesOptions options) =>
+        NetworkEntry.Validate(options.KnownProxies, $"{KnownProxiesOptions.SectionName}:{nameof(KnownProxiesOptions.KnownProxies)}");
 }

@@ -10,15 +10,11 @@ namespace OrdersTracing.ServiceDefaults.Telemetry.Redaction;
 /// </summary>
 internal sealed class UrlRedactionProcessor : BaseProcessor<Activity>
 {
-    private const string UrlFull = "url.full";
-    private const string UrlQuery = "url.query";
-    private const string HttpUrl = "http.url";
-
     public override void OnEnd(Activity activity)
     {
-        Redact(activity, UrlFull, isQuery: false);
-        Redact(activity, HttpUrl, isQuery: false);
-        Redact(activity, UrlQuery, isQuery: true);
+        Redact(activity, TelemetryTags.UrlFull, isQuery: false);
+        Redact(activity, TelemetryTags.HttpUrl, isQuery: false);
+        Redact(activity, TelemetryTags.UrlQuery, isQuery: true);
     }
 
     private static void Redact(Activity activity, string key, bool isQuery)

@@ -1,3 +1,5 @@
+using OrdersTracing.ServiceDefaults.Telemetry;
+
 namespace OrdersTracing.Web.Telemetry.Browser;
 
 /// <summary>The names the relay writes and counts by, and the attributes the page instrumentations write.</summary>
@@ -41,5 +43,5 @@ public static class BrowserTelemetryNames
     };
 
     /// <summary>Attributes that hold a URL: their query values are redacted as the server's spans' are.</summary>
-    public static readonly IReadOnlySet<string> UrlAttributes = new HashSet<string>(StringComparer.Ordinal) { "http.url", "url.full" };
+    public static readonly IReadOnlySet<string> UrlAttributes = new HashSet<string>(StringComparer.Ordinal) { TelemetryTags.HttpUrl, TelemetryTags.UrlFull };
 }
