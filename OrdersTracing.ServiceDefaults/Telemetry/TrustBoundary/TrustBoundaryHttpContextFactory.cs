@@ -21,16 +21,14 @@ internal sealed class TrustBoundaryHttpContextFactory(IHttpContextFactory inner,
             context.Features.Set(untrusted);
         }
 
-        if (!headers.ContainsKey(UntrustedTraceContext.TraceParentHeader)
-            && context.Request.Cookies.TryGetValue(PageTraceContext.CookieName, out var cookie))
+        if (context.Request.Cookies.TryGetValue(PageTraceContext.CookieName, out var cookie))
         {
-            if (pages.Verify(cookie) is { } traceparent)
+            // Proven or not, used or not, a page context is good for one request.
+            context.Features.Set(new SpentPageContext());
+            if (!headers.ContainsKey(UntrustedTraceContext.TraceParentHeader) && pages.Verify(cookie) is { } traceparent)
             {
                 headers[UntrustedTraceContext.TraceParentHeader] = traceparent;
             }
-
-            // Proven or not, a page context is good for one request.
-            context.Features.Set(new SpentPageContext());
         }
 
         return context;
