@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication.Cookies;
 using OrdersTracing.ServiceDefaults.Identity;
+using OrdersTracing.ServiceDefaults.Proxies;
 using OrdersTracing.ServiceDefaults.Telemetry.TrustBoundary;
 using OrdersTracing.Web.Identity;
 using OrdersTracing.Web.Orders;
@@ -12,6 +13,8 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 // Web is the public edge: a caller's trace context becomes a link, not a parent, unless Tracing:TrustedCallers names it.
 builder.AddTraceContextTrustBoundary();
+// Behind a reverse proxy, the client is who a proxy of ForwardedHeaders:KnownProxies names; none by default.
+builder.AddKnownProxies();
 
 builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
     .AddCookie(options => options.LoginPath = "/signin");
@@ -28,6 +31,7 @@ builder.AddBrowserTelemetryRelay();
 
 var app = builder.Build();
 
+app.UseForwardedHeaders();
 app.UseExceptionHandler("/error");
 app.UseStatusCodePagesWithReExecute("/error", "?status={0}");
 app.UseStaticFiles();
