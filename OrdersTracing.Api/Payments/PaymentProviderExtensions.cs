@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using OrdersTracing.Api.Faults;
 using OrdersTracing.Api.Orders;
 using OrdersTracing.Api.Payments.Outbox;
 
@@ -18,11 +19,13 @@ public static class PaymentProviderExtensions
 #pragma warning disable EXTEXP0001
         // Named after the client, as it was before orders came to charge through IPaymentProvider: the name is in the
         // HttpClient's log categories and its resilience pipeline's telemetry.
-        builder.Services.AddHttpClient<IPaymentProvider, PaymentProviderClient>(nameof(PaymentProviderClient), (services, http) =>
+        var payments = builder.Services.AddHttpClient<IPaymentProvider, PaymentProviderClient>(nameof(PaymentProviderClient), (services, http) =>
                 http.BaseAddress = services.GetRequiredService<IOptions<PaymentProviderOptions>>().Value.BaseUrl)
             .WithoutBaggage()
-            .RemoveAllResilienceHandlers()
-            .AddStandardResilienceHandler(PaymentProviderClient.ConfigureResilience);
+            .RemoveAllResilienceHandlers();
+        payments.AddStandardResilienceHandler(PaymentProviderClient.ConfigureResilience);
+        // Inside the resilience handler, so that each retry meets the fault on its own.
+        payments.AddHttpMessageHandler<ProviderUnreachableHandler>();
 #pragma warning restore EXTEXP0001
 
         builder.Services.AddOptions<PaymentOutboxOptions>()
