@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -103,4 +104,4 @@ public static class FaultControlApi
     }
 }
 
-public sealed record FaultToggled(FaultKind Kind, bool On);
+public sealed record FaultToggled([property: JsonConverter(typeof(JsonStringEnumConverter<FaultKind>))] FaultKind Kind, bool On);

@@ -1,10 +1,14 @@
+using System.Text.Json.Serialization;
+
 namespace OrdersTracing.ServiceDefaults.Faults;
 
 /// <summary>
 /// One fault as settings: where it strikes, how hard and how often. The same record comes from a test, a dashboard
 /// command (the catalogue's default) or a script, and <see cref="Validate"/> says plainly what is wrong with it.
 /// </summary>
-/// <param name="Kind">The mechanism.</param>
+/// <param name="Kind">
+/// The mechanism, by its catalogue name whatever enum naming the service's JSON uses elsewhere (the Api's is snake_case).
+/// </param>
 /// <param name="Service">The service that injects it (<c>api</c>, <c>web</c>, <c>payments</c>); each kind has one.</param>
 /// <param name="Target">
 /// Narrows it down: a route (<c>POST /api/orders</c>, <c>/orders</c>) for <see cref="FaultKind.CpuBound"/> and
@@ -18,7 +22,7 @@ namespace OrdersTracing.ServiceDefaults.Faults;
 /// retries recover; 0 for every attempt.
 /// </param>
 public sealed record FaultSpec(
-    FaultKind Kind,
+    [property: JsonConverter(typeof(JsonStringEnumConverter<FaultKind>))] FaultKind Kind,
     string Service,
     string? Target = null,
     double Amount = 0,
@@ -28,6 +32,7 @@ public sealed record FaultSpec(
     public const int MaxAttempts = 100;
 
     /// <summary>The amount as a duration, for the kinds measured in milliseconds.</summary>
+    [JsonIgnore]
     public TimeSpan Duration => TimeSpan.FromMilliseconds(Amount);
 
     /// <summary>What is wrong with these settings, by field, in the words of the catalogue; empty when nothing is.</summary>

@@ -359,11 +359,31 @@ public sealed class FaultCatalogueTests(FaultsAppFixture fixture) : IAsyncLifeti
 
     private static TraceSpan ProviderServerSpan(IReadOnlyList<TraceSpan> spans) => Assert.Single(spans, IsProviderServer);
 
-    private static TraceSpan UpdateOfOrder(IReadOnlyList<TraceSpan> spans) => Assert.Single(spans, IsUpdateOfOrder);
+    /// <summary>The order request's own UPDATE; the provider's webhook may update the same order in the same trace.</summary>
+    private static TraceSpan UpdateOfOrder(IReadOnlyList<TraceSpan> spans)
+    {
+        var create = Assert.Single(spans, span => span.Name == "orders.create");
+        return Assert.Single(spans, span => IsUpdateOfOrder(span) && IsWithin(span, create, spans));
+    }
+
+    private static bool IsWithin(TraceSpan span, TraceSpan ancestor, IReadOnlyList<TraceSpan> trace)
+    {
+        for (var current = span; current is not null; current = trace.FirstOrDefault(parent => parent.SpanId == current.ParentSpanId))
+        {
+            if (current.SpanId == ancestor.SpanId)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private static bool IsUpdateOfOrder(TraceSpan span) => Statement(span)?.StartsWith("UPDATE orders", StringComparison.Ordinal) == true;
 
-    private static bool IsApiServer(TraceSpan span) => span.Service == Api && span.Kind == TraceSpanKind.Server;
+    // The order request's own server span, not the provider's webhook that a synchronous payment brings into the same trace.
+    private static bool IsApiServer(TraceSpan span) =>
+        span.Service == Api && span.Kind == TraceSpanKind.Server && span["url.path"]?.StartsWith("/api/orders", StringComparison.Ordinal) == true;
 
     private static bool IsProviderServer(TraceSpan span) => span.Service == FaultCatalogue.Services.Payments && span.Kind == TraceSpanKind.Server;
 

@@ -99,6 +99,17 @@ public sealed class FaultSpecValidationTests
     }
 
     [Fact]
+    public void A_fault_reads_back_as_written_with_its_kind_by_name()
+    {
+        var spec = new FaultSpec(FaultKind.NPlusOne, "api");
+
+        var json = System.Text.Json.JsonSerializer.Serialize<IReadOnlyCollection<FaultSpec>>([spec], System.Text.Json.JsonSerializerOptions.Web);
+
+        Assert.Contains("\"kind\":\"NPlusOne\"", json, StringComparison.Ordinal);
+        Assert.Equal([spec], System.Text.Json.JsonSerializer.Deserialize<List<FaultSpec>>(json, System.Text.Json.JsonSerializerOptions.Web));
+    }
+
+    [Fact]
     public void An_unknown_kind_lists_the_kinds()
     {
         var errors = new FaultSpec((FaultKind)99, "api").Validate();
