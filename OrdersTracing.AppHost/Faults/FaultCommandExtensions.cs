@@ -1,3 +1,4 @@
+using System.Text.Json;
 using OrdersTracing.ServiceDefaults.Faults;
 
 namespace OrdersTracing.AppHost.Faults;
@@ -35,6 +36,7 @@ public static class FaultCommandExtensions
                     Method = HttpMethod.Post,
                     Description = $"{entry.Kind}: {entry.Mechanism} Switched on with {Describe(entry.Default)}; again to switch it off.",
                     IconName = "Bug",
+                    GetCommandResult = context => SaysWhetherOnAsync(entry, context),
                 });
         }
 
@@ -49,6 +51,19 @@ public static class FaultCommandExtensions
                 Description = "Switches off every fault this service injects.",
                 IconName = "Checkmark",
             });
+    }
+
+    /// <summary>A toggle must say which way it went: the dashboard shows the message.</summary>
+    private static async Task<ExecuteCommandResult> SaysWhetherOnAsync(FaultCatalogueEntry entry, HttpCommandResultContext context)
+    {
+        var body = await context.Response.Content.ReadAsStringAsync(context.CancellationToken);
+        if (!context.Response.IsSuccessStatusCode)
+        {
+            return CommandResults.Failure($"{entry.Title} was not switched: {(int)context.Response.StatusCode} {body}");
+        }
+
+        var toggled = JsonSerializer.Deserialize<FaultToggled>(body, JsonSerializerOptions.Web);
+        return CommandResults.Success(toggled is { On: true } ? $"{entry.Title}: on." : $"{entry.Title}: off.");
     }
 
     private static string Describe(FaultSpec spec) =>
