@@ -19,11 +19,20 @@ internal sealed class PoolExhaustionFault(IServiceScopeFactory scopes) : IFaultM
     public async Task SwitchOnAsync(FaultSpec spec, CancellationToken cancellationToken)
     {
         var count = spec.Amount > 0 ? (int)spec.Amount : await MaxPoolSizeAsync();
-        for (var i = 0; i < count; i++)
+        try
         {
-            var scope = scopes.CreateAsyncScope();
-            held.Add(scope);
-            await scope.ServiceProvider.GetRequiredService<OrdersDbContext>().Database.OpenConnectionAsync(cancellationToken);
+            for (var i = 0; i < count; i++)
+            {
+                var scope = scopes.CreateAsyncScope();
+                held.Add(scope);
+                await scope.ServiceProvider.GetRequiredService<OrdersDbContext>().Database.OpenConnectionAsync(cancellationToken);
+            }
+        }
+        catch
+        {
+            // A fault that could not be switched on holds nothing.
+            await SwitchOffAsync(CancellationToken.None);
+            throw;
         }
     }
 
