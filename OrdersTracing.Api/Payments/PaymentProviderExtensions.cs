@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using OrdersTracing.Api.Faults;
 using OrdersTracing.Api.Orders;
 using OrdersTracing.Api.Payments.Outbox;
+using OrdersTracing.ServiceDefaults.Faults;
 
 namespace OrdersTracing.Api.Payments;
 
@@ -25,6 +26,8 @@ public static class PaymentProviderExtensions
             .RemoveAllResilienceHandlers();
         payments.AddStandardResilienceHandler(PaymentProviderClient.ConfigureResilience);
         // Inside the resilience handler, so that each retry meets the fault on its own.
+        builder.AddFaults(FaultCatalogue.Services.Api).Inject(FaultKind.ProviderUnreachable);
+        builder.Services.AddTransient<ProviderUnreachableHandler>();
         payments.AddHttpMessageHandler<ProviderUnreachableHandler>();
 #pragma warning restore EXTEXP0001
 
