@@ -1,3 +1,4 @@
+using OrdersTracing.AppHost.Faults;
 using OrdersTracing.AppHost.Identity;
 using OrdersTracing.AppHost.Infrastructure;
 using OrdersTracing.AppHost.Payments;
@@ -21,7 +22,8 @@ var api = builder.AddProject<Projects.OrdersTracing_Api>("api")
     .WithReference(ordersDb, OrdersDatabaseResourceExtensions.ConnectionName)
     .WaitFor(ordersDb)
     .WithPaymentProvider(payments)
-    .WithServiceTokenValidation(serviceTokens);
+    .WithServiceTokenValidation(serviceTokens)
+    .WithFaultCommands();
 
 builder.AddProject<Projects.OrdersTracing_Web>("web")
     .WithTelemetry(telemetry)
@@ -32,6 +34,7 @@ builder.AddProject<Projects.OrdersTracing_Web>("web")
     .WaitFor(api)
     .WithServiceTokenSigning(serviceTokens)
     .WithTraceLinks(telemetry)
-    .WithTraceStore(telemetry);
+    .WithTraceStore(telemetry)
+    .WithFaultCommands();
 
 builder.Build().Run();

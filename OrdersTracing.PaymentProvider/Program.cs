@@ -1,5 +1,5 @@
-using Microsoft.Extensions.Options;
 using OrdersTracing.PaymentProvider.PaymentIntents;
+using OrdersTracing.ServiceDefaults.Faults;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -13,8 +13,7 @@ builder.Services.AddProblemDetails();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<ChargeLedger>();
 builder.Services.AddSingleton<IdempotencyStore>();
-builder.Services.AddSingleton(services =>
-    new ProviderFaultSwitch(new ProviderFaults(services.GetRequiredService<IOptions<PaymentStandInOptions>>().Value.FailureRate)));
+builder.AddPaymentFaults();
 builder.Services.AddHttpClient<WebhookSender>();
 
 var app = builder.Build();
@@ -28,6 +27,9 @@ if (app.Environment.IsDevelopment())
     app.MapTestApi();
 }
 
+app.MapFaultControl();
+
 app.MapDefaultEndpoints();
 
+await app.SwitchOnConfiguredFaultsAsync();
 app.Run();

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authentication.Cookies;
+using OrdersTracing.ServiceDefaults.Faults;
 using OrdersTracing.ServiceDefaults.Identity;
 using OrdersTracing.ServiceDefaults.Proxies;
 using OrdersTracing.ServiceDefaults.Telemetry.TrustBoundary;
@@ -28,6 +29,8 @@ builder.Services.AddSingleton<TraceLinks>();
 builder.Services.Configure<TraceStoreOptions>(builder.Configuration.GetSection(TraceStoreOptions.SectionName));
 builder.Services.AddHttpClient<TraceStore>();
 builder.AddBrowserTelemetryRelay();
+// A slow step in Web itself: a wait in its own pipeline, before any page or call to the Api.
+builder.AddFaults(FaultCatalogue.Services.Web).Inject(FaultKind.SlowWebStep);
 
 var app = builder.Build();
 
@@ -41,6 +44,7 @@ app.UseAuthorization();
 
 app.MapBrowserTelemetryRelay();
 app.MapRazorPages();
+app.MapFaultControl();
 app.MapDefaultEndpoints();
 
 app.Run();

@@ -19,8 +19,6 @@ public static class MigrationExtensions
         await db.Database.MigrateAsync();
 
         var withIndex = scope.ServiceProvider.GetRequiredService<IOptions<ScenarioOptions>>().Value.TenantCreatedAtIndex;
-        await db.Database.ExecuteSqlRawAsync(withIndex
-            ? $"CREATE INDEX IF NOT EXISTS {OrdersDbContext.TenantCreatedAtIndex} ON orders (tenant_id, created_at)"
-            : $"DROP INDEX IF EXISTS {OrdersDbContext.TenantCreatedAtIndex}");
+        await TenantCreatedAtIndex.SetAsync(db.Database, withIndex, CancellationToken.None);
     }
 }

@@ -1,3 +1,5 @@
+using OrdersTracing.ServiceDefaults.Faults;
+
 namespace OrdersTracing.Api.Orders;
 
 public static class OrdersExtensions
@@ -9,6 +11,8 @@ public static class OrdersExtensions
         builder.Services.AddScoped<OrderPayments>();
         builder.Services.AddScoped<OrderPlacement>();
         builder.Services.AddScoped<OrderQueries>();
+        // The listing's naive variant, switched on at run time as a regression would ship it.
+        builder.AddFaults(FaultCatalogue.Services.Api).Inject(FaultKind.NPlusOne);
         return builder;
     }
 }

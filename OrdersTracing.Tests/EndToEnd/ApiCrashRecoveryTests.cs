@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using OrdersTracing.ServiceDefaults.Faults;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 
@@ -11,7 +12,7 @@ public sealed class ApiCrashRecoveryTests(FaultsAppFixture fixture) : IAsyncDisp
     private const int Orders = 12;
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
 
-    public async ValueTask DisposeAsync() => await fixture.SetProviderFaultsAsync(new { });
+    public async ValueTask DisposeAsync() => await fixture.SwitchFaultsOffAsync();
 
     [Fact]
     public async Task An_api_killed_while_charging_background_payments_charges_each_order_exactly_once_after_restart()
@@ -20,7 +21,7 @@ public sealed class ApiCrashRecoveryTests(FaultsAppFixture fixture) : IAsyncDisp
         var tenant = TestIds.Tenant();
         // Each first charge takes a second to answer, so the kill falls in the middle of the worker's batch however
         // fast the machine is: some payments charged and not yet recorded, some not charged at all.
-        await fixture.SetProviderFaultsAsync(new { slowFirstAttempts = 1, slowAnswer = "00:00:01" });
+        await fixture.SwitchOnAsync(new FaultSpec(FaultKind.ProviderTimeout, FaultCatalogue.Services.Payments, Amount: 1000, Attempts: 1));
         var placed = await FaultLoad.PlaceOrdersAsync(api, tenant, Orders, concurrency: 4, payment: "Background");
         Assert.All(placed, order => Assert.Equal(HttpStatusCode.Created, order.Status));
         var orderIds = placed.Select(order => order.OrderId!).ToList();

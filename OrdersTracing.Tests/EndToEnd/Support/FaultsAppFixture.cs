@@ -3,6 +3,7 @@ using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Npgsql;
+using OrdersTracing.ServiceDefaults.Faults;
 
 namespace OrdersTracing.Tests.EndToEnd;
 
@@ -14,12 +15,25 @@ public sealed class FaultsAppFixture : OrdersAppFixture
 {
     public HttpClient CreatePaymentsClient() => App.CreateHttpClient("payments");
 
-    /// <summary>Switches the stand-in provider's faults (<c>PUT /test/faults</c>).</summary>
-    public async Task SetProviderFaultsAsync(object faults)
+    private static readonly string[] FaultingServices = [FaultCatalogue.Services.Api, FaultCatalogue.Services.Web, FaultCatalogue.Services.Payments];
+
+    /// <summary>Switches a fault on through its service's control endpoint (<c>PUT /test/faults</c>); it answers once the fault is in force.</summary>
+    public async Task SwitchOnAsync(FaultSpec fault)
     {
-        using var payments = CreatePaymentsClient();
-        using var response = await payments.PutAsJsonAsync("/test/faults", faults);
-        response.EnsureSuccessStatusCode();
+        using var service = App.CreateHttpClient(fault.Service, "http");
+        using var response = await service.PutAsJsonAsync(FaultControlApi.Path, fault);
+        Assert.True(response.IsSuccessStatusCode, $"{fault} was refused: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+
+    /// <summary>Every service's faults off, so a test starts from, and leaves, a healthy application.</summary>
+    public async Task SwitchFaultsOffAsync()
+    {
+        foreach (var name in FaultingServices)
+        {
+            using var service = App.CreateHttpClient(name, "http");
+            using var response = await service.DeleteAsync(FaultControlApi.Path);
+            response.EnsureSuccessStatusCode();
+        }
     }
 
     /// <summary>How many requests the provider got for an order, and how many of them charged.</summary>
