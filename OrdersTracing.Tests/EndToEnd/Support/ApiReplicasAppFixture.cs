@@ -43,6 +43,30 @@ public sealed class ApiReplicasAppFixture : FaultsAppFixture
         }
     }
 
+    /// <summary>
+    /// The replicas whose outbox worker holds claimed payments right now: a claim is a transaction holding
+    /// <c>FOR UPDATE</c> on <c>payment_outbox</c>, and Postgres names the client port it came from.
+    /// </summary>
+    public async Task<IReadOnlyList<ApiReplica>> ReplicasHoldingClaimsAsync()
+    {
+        await using var db = await OpenDatabaseAsync();
+        await using var query = new Npgsql.NpgsqlCommand(
+            """
+            SELECT DISTINCT a.client_port FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+            WHERE l.relation = 'payment_outbox'::regclass AND l.mode = 'RowShareLock' AND a.client_port IS NOT NULL
+            """, db);
+        var ports = new HashSet<int>();
+        await using (var reader = await query.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                ports.Add(reader.GetInt32(0));
+            }
+        }
+
+        return [.. CurrentReplicas().Where(replica => LocalProcesses.TcpPortsOf(replica.ProcessId).Overlaps(ports))];
+    }
+
     /// <summary>A client of one replica, signing tokens as Web does.</summary>
     public HttpClient CreateReplicaClient(ApiReplica replica) => CreateApiClient(replica.Endpoint);
 
