@@ -11,7 +11,8 @@ public static class ServiceReplicasExtensions
     /// <summary>
     /// Runs as many replicas of the service as <c>Parameters:&lt;name&gt;</c> says, one by default
     /// (<c>./run.sh --Parameters:api-replicas=2</c>); the AppHost's proxy in front of the service's endpoint spreads
-    /// the calls that reach it through service discovery over them.
+    /// the connections that reach it through service discovery over them. The replicas share nothing but the
+    /// database, which is what the design has to hold with (<c>docs/scaling.md</c>).
     /// </summary>
     public static IResourceBuilder<ProjectResource> WithReplicasFromParameter(this IResourceBuilder<ProjectResource> service, string name)
     {

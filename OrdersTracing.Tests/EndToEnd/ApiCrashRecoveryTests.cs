@@ -9,7 +9,7 @@ namespace OrdersTracing.Tests.EndToEnd;
 public sealed class ApiCrashRecoveryTests(FaultsAppFixture fixture) : IAsyncDisposable
 {
     private const int Orders = 12;
-    
+
     public async ValueTask DisposeAsync() => await fixture.SetProviderFaultsAsync(new { });
 
     [Fact]

@@ -1,9 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 using OrdersTracing.AppHost.Payments;
-using OrdersTracing.ServiceDefaults.Webhooks;
 
 namespace OrdersTracing.Tests.EndToEnd;
 
