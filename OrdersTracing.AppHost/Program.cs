@@ -16,6 +16,7 @@ var payments = builder.AddPaymentProvider("payments", telemetry);
 var serviceTokens = builder.AddServiceTokenKeys();
 
 var api = builder.AddProject<Projects.OrdersTracing_Api>("api")
+    .WithReplicasFromParameter(ServiceReplicasExtensions.ApiReplicasName)
     .WithTelemetry(telemetry)
     .WithServiceSettings()
     .WithHttpHealthCheck(ServiceHealth.Path)

@@ -39,6 +39,9 @@ public static class OrdersTelemetry
     public static class Tags
     {
         public const string OrdersSeeded = "orders.seeded";
+
+        /// <summary>On a webhook's span: whether this delivery settled the order (true for exactly one of its copies).</summary>
+        public const string PaymentApplied = "payment.applied";
     }
 
     /// <summary>
