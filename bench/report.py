@@ -471,7 +471,7 @@ def microbenchmarks(page, work, added_cpu):
         "through the SDK's `BatchActivityExportProcessor` and `OtlpTraceExporter` to the discarding receiver on the other "
         "core (`ExportCostBenchmarks`), against the same spans recorded and exported nowhere (`None`). Wall time is "
         "BenchmarkDotNet's per span (it includes waiting for the receiver's answer); CPU is the benchmark process's "
-        "own, all threads, over all iterations, per span.",
+        "own, all threads, over all iterations after the first 64 operations (the JIT stays out), per span.",
         "")
     cpu = {line["export"]: line["cpu_ns_per_span"] for line in read_lines(work / "export-cpu.jsonl")}
     rows = []

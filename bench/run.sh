@@ -36,7 +36,7 @@ done
 
 if [[ $quick == true ]]; then
   output=${output:-${TMPDIR:-/tmp}/orderstracing-bench-quick}
-  rounds=2 seconds=1 warmup=1 connections=8 seed_orders=2000 posted_orders=3 fix_rounds=3 index_sizes="2000 20000"
+  rounds=1 seconds=1 warmup=1 connections=8 seed_orders=2000 posted_orders=3 fix_rounds=3 index_sizes="2000 20000"
   export_rounds=1 export_seconds=0.5 export_flush=2 export_rates="2000,20000"
   bdn_job=(--job Dry --smoke)
   # Timings are not read in a quick run: the Debug builds that the tests' build already made will do.
@@ -63,17 +63,19 @@ while read -r variable; do unset "$variable"; done < <(compgen -e | grep '^OTEL_
 # The report's rule for figures against targets (a spread across a target is unresolved) has its own tests.
 if [[ $quick == true ]]; then PYTHONDONTWRITEBYTECODE=1 python3 -m unittest discover -s bench -p 'test_*.py' -q; fi
 
-# Pinning: the measured Api processes on one core, all else on the rest. This script pins itself first, so that
-# everything it starts (the build, PostgreSQL, the receivers, wrk) inherits the other cores; each Api process and the
-# microbenchmarks are started under taskset on the Api's core. One core alone cannot be split: then nothing is pinned.
+# Pinning: the measured Api processes on one core, all else on the rest. This script pins itself once the build is
+# done (the build may use every core), so that everything it starts next (PostgreSQL, the receivers, the payment
+# stand-in, wrk) inherits the other cores; each Api process and the microbenchmarks are started under taskset on the
+# Api's core. One core alone cannot be split: then nothing is pinned.
 cores=$(nproc)
 if command -v taskset >/dev/null && [[ $cores -ge 2 ]]; then
   api_core=${BENCH_API_CORE:-$((cores - 1))}
   other_cores=${BENCH_OTHER_CORES:-$([[ $cores -eq 2 ]] && echo 0 || echo "0-$((cores - 2))")}
-  taskset -cp "$other_cores" $$ >/dev/null
+  pin_self=(taskset -cp "$other_cores" $$)
   on_api_core=(taskset -c "$api_core")
   pinning="Api processes and microbenchmarks on core $api_core; wrk, PostgreSQL, the receivers, the payment stand-in on core(s) $other_cores"
 else
+  pin_self=(true)
   on_api_core=()
   pinning="not pinned (taskset missing or a single core)"
 fi
@@ -82,6 +84,7 @@ clock_ticks=$(getconf CLK_TCK)
 
 echo "[${SECONDS}s] Building ($configuration)..."
 dotnet build bench/bench.slnf -c "$configuration" -v quiet -nologo >/dev/null
+"${pin_self[@]}" >/dev/null
 # The standalone dashboard is the OTLP receiver; the AppHost's restore brings its package.
 dashboard=$(ls -d "${NUGET_PACKAGES:-$HOME/.nuget/packages}"/aspire.dashboard.sdk.linux-x64/*/tools/Aspire.Dashboard 2>/dev/null | sort -V | tail -n 1 || true)
 if [[ -z "$dashboard" ]]; then

@@ -18,7 +18,7 @@ namespace OrdersTracing.Benchmarks.Export;
 /// Each operation ends one batch of spans and flushes it, so the export thread's work falls inside the operation. The
 /// time BenchmarkDotNet reports is wall time, which includes the receiver's answer; the CPU the whole process spent per
 /// span (all threads: this one, the export thread, the GC) is read from <see cref="Process.TotalProcessorTime"/> over
-/// all iterations and written, one JSON line per case, to the file <c>BENCH_EXPORT_CPU</c> names. The receiver is
+/// all iterations after the first <see cref="WarmupOperations"/> and written, one JSON line per case, to the file <c>BENCH_EXPORT_CPU</c> names. The receiver is
 /// named by <c>BENCH_SINK_HTTP</c> (its <c>/v1/traces</c> URL) and <c>BENCH_SINK_GRPC</c>; bench/run.sh sets both.
 /// </remarks>
 [MemoryDiagnoser]
@@ -27,11 +27,18 @@ public class ExportCostBenchmarks
     /// <summary>The SDK's default batch size: one export call per operation.</summary>
     public const int SpansPerBatch = 512;
 
+    /// <summary>
+    /// Operations after which the CPU count starts again, so that the JIT's work (the first case pays for the code all
+    /// cases share) and tiering stay out of the figure; a dry run never gets there and counts everything.
+    /// </summary>
+    private const int WarmupOperations = 64;
+
     private ActivitySource source = null!;
     private TracerProvider provider = null!;
     private BatchActivityExportProcessor? processor;
     private TimeSpan cpuAtStart;
     private long spans;
+    private long operations;
 
     [Params(Export.None, Export.HttpProtobuf, Export.Grpc)]
     public Export Export { get; set; }
@@ -48,14 +55,17 @@ public class ExportCostBenchmarks
             var options = Export == Export.Grpc
                 ? new OtlpExporterOptions { Endpoint = Receiver("BENCH_SINK_GRPC"), Protocol = OtlpExportProtocol.Grpc }
                 : new OtlpExporterOptions { Endpoint = Receiver("BENCH_SINK_HTTP"), Protocol = OtlpExportProtocol.HttpProtobuf };
+            var exporter = new OtlpTraceExporter(options);
+            EnsureReceiverAccepts(exporter, options.Endpoint);
             // The default queue and batch; a delay long enough that only the flush of each operation exports.
-            processor = new BatchActivityExportProcessor(new OtlpTraceExporter(options), 2048, 60_000, 10_000, SpansPerBatch);
+            processor = new BatchActivityExportProcessor(exporter, 2048, 60_000, 10_000, SpansPerBatch);
             tracing.AddProcessor(processor);
         }
 
         provider = tracing.Build();
         cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
         spans = 0;
+        operations = 0;
     }
 
     [GlobalCleanup]
@@ -89,6 +99,32 @@ public class ExportCostBenchmarks
 
         processor?.ForceFlush();
         spans += SpansPerBatch;
+        if (++operations == WarmupOperations)
+        {
+            cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
+            spans = 0;
+        }
+    }
+
+    /// <summary>
+    /// One span exported before the measurement: a receiver that refuses (wrong port, no HTTP/2) would make every
+    /// export fail fast and the figures flatter, so that fails the benchmark instead.
+    /// </summary>
+    private static void EnsureReceiverAccepts(OtlpTraceExporter exporter, Uri endpoint)
+    {
+        using var probeSource = new ActivitySource("OrdersTracing.Benchmarks.ExportCost.Probe");
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = candidate => candidate == probeSource,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+        };
+        ActivitySource.AddActivityListener(listener);
+        var span = probeSource.StartActivity("probe")!;
+        span.Stop();
+        if (exporter.Export(new Batch<Activity>([span], 1)) != ExportResult.Success)
+        {
+            throw new InvalidOperationException($"The receiver at {endpoint} did not accept an export; is the discarding receiver running there?");
+        }
     }
 
     private static Uri Receiver(string variable) =>
