@@ -236,10 +236,10 @@ def overhead(page, work, pinning):
 
     for endpoint in ENDPOINTS:
         goal = CPU_RATIO_TARGET[endpoint]
-        page.judged(f"(b)/(a) CPU per request, {endpoint}", f"≤ {goal}", per_round(endpoint, "on", cpu_ratio), goal, False, 3)
+        page.judged(f"(b)/(a) CPU per request, {endpoint}", f"≤ {goal:.2f}", per_round(endpoint, "on", cpu_ratio), goal, False, 3)
     for endpoint in ENDPOINTS:
         goal = RPS_RATIO_TARGET[endpoint]
-        page.judged(f"(b)/(a) requests/s, {endpoint}", f"≥ {goal}", per_round(endpoint, "on", rps_ratio), goal, True, 3)
+        page.judged(f"(b)/(a) requests/s, {endpoint}", f"≥ {goal:.2f}", per_round(endpoint, "on", rps_ratio), goal, True, 3)
     for endpoint, goal in ADDED_P50_TARGET_US.items():
         page.judged(f"(b) added p50, {endpoint}", f"≤ {goal} µs", per_round(endpoint, "on", added_p50), goal, False, 0, "µs")
     for endpoint in ENDPOINTS:

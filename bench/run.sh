@@ -4,7 +4,7 @@
 #
 #   ./bench/run.sh                      the full run (about 40 minutes on 2 cores, on a quiet machine); rewrites
 #                                       docs/performance.md
-#   ./bench/run.sh --quick              a smoke run (under 4 minutes): tiny loads, writes to a temporary folder
+#   ./bench/run.sh --quick              a smoke run (about 4 minutes): tiny loads, writes to a temporary folder
 #   ./bench/run.sh --output DIR         write performance.md and images/ to DIR instead
 #
 # The four benchmarks, in this order:

@@ -1,7 +1,7 @@
 """Tests of report.py's rule for a figure against its target; bench/run.sh --quick runs them (and so does CI)."""
 import unittest
 
-from report import judge
+from report import closing_note, judge
 
 
 class JudgeTests(unittest.TestCase):
@@ -26,6 +26,19 @@ class JudgeTests(unittest.TestCase):
     def test_nothing_measured_is_unresolved_not_a_pass(self):
         self.assertEqual(judge([], 1.10, higher_is_better=False), "unresolved")
         self.assertEqual(judge([float("nan")], 1.10, higher_is_better=False), "unresolved")
+
+
+class ClosingNoteTests(unittest.TestCase):
+    def test_it_quotes_every_target_with_its_measured_figure_and_counts_the_unresolved_apart(self):
+        targets = [
+            ("(b)/(a) CPU per request, ping", "≤ 1.10", "1.050 (1.020–1.080)", "**pass**"),
+            ("(b)/(a) CPU per request, get", "≤ 1.03", "1.020 (0.990–1.060)", "**unresolved**"),
+            ("(b) added p50, ping", "≤ 50 µs", "61 (55–70) µs", "**miss**"),
+        ]
+        note = "\n".join(closing_note(targets))
+        self.assertIn("Of 3 targets, 1 pass, 1 miss and 1 are unresolved", note)
+        for what, goal, measured, outcome in targets:
+            self.assertIn(f"- {what}: {measured} against {goal}, {outcome}", note)
 
 
 if __name__ == "__main__":
