@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using OrdersTracing.ServiceDefaults.Identity;
 using OrdersTracing.ServiceDefaults.Proxies;
 using OrdersTracing.ServiceDefaults.Telemetry.TrustBoundary;
+using OrdersTracing.TraceAnalysis;
 using OrdersTracing.Web.Identity;
 using OrdersTracing.Web.Orders;
 using OrdersTracing.Web.Telemetry;
@@ -27,6 +28,8 @@ builder.Services.Configure<TraceLinksOptions>(builder.Configuration.GetSection(T
 builder.Services.AddSingleton<TraceLinks>();
 builder.Services.Configure<TraceStoreOptions>(builder.Configuration.GetSection(TraceStoreOptions.SectionName));
 builder.Services.AddHttpClient<TraceStore>();
+// The doctor's detectors take the thresholds the live ones in every service take (Tracing:QueryDetection).
+builder.Services.AddOptions<DetectionThresholds>().BindConfiguration(DetectionThresholds.SectionName).ValidateDataAnnotations().ValidateOnStart();
 builder.AddBrowserTelemetryRelay();
 
 var app = builder.Build();

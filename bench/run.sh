@@ -125,9 +125,9 @@ start_provider() { # $1: latency; sets provider_port. Not traced: only the Api's
 configs=(off on detect sampled)
 declare -A config_env=(
   [off]="OTEL_SDK_DISABLED=true"
-  [on]="OTEL_EXPORTER_OTLP_ENDPOINT=$otlp Tracing__QueryDetection__NPlusOneEnabled=false Tracing__QueryDetection__SlowQueryEnabled=false"
+  [on]="OTEL_EXPORTER_OTLP_ENDPOINT=$otlp Tracing__QueryDetection__DetectorsEnabled=false Tracing__QueryDetection__SlowQueryEnabled=false"
   [detect]="OTEL_EXPORTER_OTLP_ENDPOINT=$otlp"
-  [sampled]="OTEL_EXPORTER_OTLP_ENDPOINT=$otlp Tracing__QueryDetection__NPlusOneEnabled=false Tracing__QueryDetection__SlowQueryEnabled=false OTEL_TRACES_SAMPLER=parentbased_traceidratio OTEL_TRACES_SAMPLER_ARG=0.1"
+  [sampled]="OTEL_EXPORTER_OTLP_ENDPOINT=$otlp Tracing__QueryDetection__DetectorsEnabled=false Tracing__QueryDetection__SlowQueryEnabled=false OTEL_TRACES_SAMPLER=parentbased_traceidratio OTEL_TRACES_SAMPLER_ARG=0.1"
 )
 declare -A api_pid api_url
 
