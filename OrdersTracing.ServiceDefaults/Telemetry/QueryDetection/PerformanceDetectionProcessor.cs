@@ -32,6 +32,10 @@ internal sealed class PerformanceDetectionProcessor : BaseProcessor<Activity>
     private readonly TraceTable<RootState> roots;
     private string? service;
 
+    // The root the last span belonged to: a request's spans end one after another, so most look-ups stop here. A root
+    // that has ended or was dropped is harmless here: its list is gone, or bounded and soon unreferenced.
+    private RootState? lastRoot;
+
     public PerformanceDetectionProcessor(
         IOptions<QueryDetectionOptions> options,
         ILogger<PerformanceDetectionProcessor> logger,
@@ -87,9 +91,16 @@ internal sealed class PerformanceDetectionProcessor : BaseProcessor<Activity>
     /// <summary>The hot path: every span of the service comes here.</summary>
     private void Add(Activity activity)
     {
-        if (!roots.TryGet(activity.LocalRoot(), out var root))
+        var localRoot = activity.LocalRoot();
+        var root = Volatile.Read(ref lastRoot);
+        if (root is null || !ReferenceEquals(root.Root, localRoot))
         {
-            return;
+            if (!roots.TryGet(localRoot, out root))
+            {
+                return;
+            }
+
+            Volatile.Write(ref lastRoot, root);
         }
 
         var span = ActivitySpans.Read(activity);
