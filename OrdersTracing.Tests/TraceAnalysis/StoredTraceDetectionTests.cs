@@ -140,6 +140,25 @@ public sealed class StoredTraceDetectionTests
         Assert.Equal(recorded.TotalDuration, live.TotalDuration);
     }
 
+    [Fact]
+    public void Span_ids_of_a_live_finding_are_read_from_the_dashboards_json_array_too()
+    {
+        var trace = new TraceBuilder();
+        var root = trace.Span("GET /orders", 0, 200, service: "api");
+        var stored = root with
+        {
+            Events = [new TraceSpanEvent(FindingEvents.EventName, TraceBuilder.Origin, new Dictionary<string, string>
+            {
+                [FindingEvents.Kind] = "n_plus_one_db",
+                [FindingEvents.SpanIds] = "[\"00000000000000a1\",\"00000000000000a2\"]",
+            })],
+        };
+
+        var live = Assert.Single(StoredTraceDetection.LiveFindings([stored]));
+
+        Assert.Equal(["00000000000000a1", "00000000000000a2"], live.EvidenceSpanIds);
+    }
+
     private static IReadOnlyList<Finding> NPlusOnes(IReadOnlyList<TraceSpan> trace, DetectionThresholds? thresholds = null) =>
         [.. StoredTraceDetection.Find(trace, thresholds).Where(finding => finding.Kind == FindingKind.NPlusOneDb)];
 

@@ -100,11 +100,14 @@ public static class FindingEvents
         _ => null,
     };
 
-    /// <summary>An array attribute as the SDK holds it, or as <see cref="OtlpTraceReader"/> renders an OTLP array: <c>[a,b]</c>.</summary>
+    /// <summary>
+    /// An array attribute as the SDK holds it, as <see cref="OtlpTraceReader"/> renders an OTLP array (<c>[a,b]</c>), or
+    /// as the Aspire dashboard's API gives it back, a JSON array in a string (<c>["a","b"]</c>).
+    /// </summary>
     private static IReadOnlyList<string> SpanIdList(object? value) => value switch
     {
         string[] ids => ids,
-        string text => text.Trim('[', ']').Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+        string text => [.. text.Trim('[', ']').Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(id => id.Trim('"'))],
         _ => [],
     };
 }
