@@ -3,6 +3,7 @@ using OrdersTracing.ServiceDefaults.Faults;
 using OrdersTracing.ServiceDefaults.Identity;
 using OrdersTracing.ServiceDefaults.Proxies;
 using OrdersTracing.ServiceDefaults.Telemetry.TrustBoundary;
+using OrdersTracing.TraceAnalysis;
 using OrdersTracing.Web.Identity;
 using OrdersTracing.Web.Orders;
 using OrdersTracing.Web.Telemetry;
@@ -28,6 +29,8 @@ builder.Services.Configure<TraceLinksOptions>(builder.Configuration.GetSection(T
 builder.Services.AddSingleton<TraceLinks>();
 builder.Services.Configure<TraceStoreOptions>(builder.Configuration.GetSection(TraceStoreOptions.SectionName));
 builder.Services.AddHttpClient<TraceStore>();
+// The doctor's detectors take the thresholds the live ones in every service take (Tracing:QueryDetection).
+builder.Services.AddOptions<DetectionThresholds>().BindConfiguration(DetectionThresholds.SectionName).ValidateDataAnnotations().ValidateOnStart();
 builder.AddBrowserTelemetryRelay();
 // A slow step in Web itself: a wait in its own pipeline, before any page or call to the Api.
 builder.AddFaults(FaultCatalogue.Services.Web).Inject(FaultKind.SlowWebStep);

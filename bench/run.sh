@@ -163,7 +163,7 @@ start_provider() { # $1: latency; sets provider_port. Not traced: only the Api's
 # The tracing configurations under comparison, as the environment each Api process gets.
 configs=(off on detect sampled dashboard)
 to_sink="OTEL_EXPORTER_OTLP_ENDPOINT=$sink OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf"
-no_detectors="Tracing__QueryDetection__NPlusOneEnabled=false Tracing__QueryDetection__SlowQueryEnabled=false"
+no_detectors="Tracing__QueryDetection__DetectorsEnabled=false Tracing__QueryDetection__SlowQueryEnabled=false"
 declare -A config_env=(
   [off]="OTEL_SDK_DISABLED=true"
   [on]="$to_sink $no_detectors"

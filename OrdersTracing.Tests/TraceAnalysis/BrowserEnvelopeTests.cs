@@ -26,9 +26,11 @@ public sealed class BrowserEnvelopeTests
     {
         var (trace, _) = PlacingAnOrder();
 
-        var sentences = Findings.Describe(trace);
+        var findings = Findings.Of(trace);
 
-        Assert.Equal(["api: 88 % of the request; move it to the background"], sentences);
+        var dominant = Assert.Single(findings);
+        Assert.Equal((FindingKind.DominantDependency, "api", "move it to the background"), (dominant.Kind, dominant.Subject, dominant.Remedy));
+        Assert.Equal(88, (int)Math.Round(dominant.ShareOfRequest!.Value * 100, MidpointRounding.AwayFromZero));
     }
 
     [Fact]
@@ -40,9 +42,9 @@ public sealed class BrowserEnvelopeTests
         trace.Span("documentFetch", 1, 40, load);
         var spans = InTheBrowser(trace.Spans, "documentLoad", "documentFetch");
 
-        var sentences = Findings.Describe(spans);
+        var findings = Findings.Of(spans);
 
-        Assert.Empty(sentences);
+        Assert.Empty(findings);
         Assert.Equal(page, CriticalPath.Compute(spans).Root);
     }
 
