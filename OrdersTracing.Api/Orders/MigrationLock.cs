@@ -1,5 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
 
 namespace OrdersTracing.Api.Orders;
 
@@ -21,9 +23,34 @@ internal sealed class MigrationLock : IAsyncDisposable
     /// <summary>Waits for the lock on the context's own connection, which stays open (and the lock held) until disposed.</summary>
     public static async Task<MigrationLock> AcquireAsync(DatabaseFacade database, CancellationToken cancellationToken)
     {
+        await EnsureDatabaseAsync(database, cancellationToken);
         await database.OpenConnectionAsync(cancellationToken);
         await database.ExecuteSqlAsync($"SELECT pg_advisory_lock({Key})", cancellationToken);
         return new MigrationLock(database);
+    }
+
+    /// <summary>
+    /// The lock lives in the database, so the database must exist before it is taken. The AppHost's Postgres has it
+    /// already (<c>POSTGRES_DB</c>, <c>AddDatabase</c>); a bare server (the benchmark's, a developer's own) gets it here,
+    /// where <c>MigrateAsync</c> would otherwise create it. Of two replicas creating it at once one wins; the other is
+    /// told it exists and goes on.
+    /// </summary>
+    private static async Task EnsureDatabaseAsync(DatabaseFacade database, CancellationToken cancellationToken)
+    {
+        var creator = database.GetService<IRelationalDatabaseCreator>();
+        if (await creator.ExistsAsync(cancellationToken))
+        {
+            return;
+        }
+
+        try
+        {
+            await creator.CreateAsync(cancellationToken);
+        }
+        catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.DuplicateDatabase)
+        {
+            // Created by the other replica between our check and our CREATE DATABASE.
+        }
     }
 
     public async ValueTask DisposeAsync()

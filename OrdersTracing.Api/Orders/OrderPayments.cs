@@ -12,12 +12,38 @@ public sealed class OrderPayments(OrdersDbContext db, IPaymentProvider provider)
     public Task<PaymentResult> ChargeAsync(Order order, string paymentMethod, CancellationToken cancellationToken) =>
         provider.ChargeAsync(order, paymentMethod, cancellationToken);
 
-    /// <summary>Stores what the payment provider answered, in the caller's transaction if it has one.</summary>
+    /// <summary>
+    /// Stores what the payment provider answered, in the caller's transaction if it has one. A failure is written
+    /// only over an order still unpaid, by one conditional <c>UPDATE</c>: between loading the order and recording, the
+    /// provider's webhook may have reported that an attempt which timed out here did charge (on this replica or
+    /// another), and the charge is the truth. Written back from the loaded order, the failure would overwrite it.
+    /// </summary>
     public async Task RecordAsync(Order order, PaymentResult payment, CancellationToken cancellationToken)
     {
         using var activity = OrdersTelemetry.Source.StartActivity(OrdersTelemetry.Spans.RecordPayment);
-        order.RecordPayment(payment);
+        if (payment.Succeeded || order.PaymentStatus == PaymentStatus.Paid)
+        {
+            order.RecordPayment(payment);
+            await db.SaveChangesAsync(cancellationToken);
+            return;
+        }
+
+        // The caller's own changes first (the outbox row), then the order, only if nobody paid it meanwhile.
         await db.SaveChangesAsync(cancellationToken);
+        var recorded = await db.Orders
+            .Where(stored => stored.Id == order.Id && stored.PaymentStatus != PaymentStatus.Paid)
+            .ExecuteUpdateAsync(stored => stored
+                .SetProperty(o => o.PaymentStatus, PaymentStatus.PaymentFailed)
+                .SetProperty(o => o.PaymentError, payment.Error), cancellationToken);
+        if (recorded == 1)
+        {
+            order.RecordPayment(payment);
+            db.ChangeTracker.AcceptAllChanges();
+        }
+        else
+        {
+            await db.Entry(order).ReloadAsync(cancellationToken);
+        }
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry;
 using OpenTelemetry.Trace;
@@ -70,6 +71,27 @@ public sealed class OrderPaymentsTests(LocalPostgres postgres) : ApiTest(postgre
 
         var stored = await Api.ReadOrderAsync(placed.Order.Id);
         Assert.Equal((PaymentStatus.Paid, paymentId, null), (stored.PaymentStatus, stored.PaymentId, stored.PaymentError));
+    }
+
+    [Fact]
+    public async Task A_failure_recorded_from_an_order_loaded_before_the_webhook_paid_it_leaves_it_paid()
+    {
+        var placed = await Api.PlaceOrderAsync(PaymentProcessing.Background);
+
+        // The outbox worker's order: loaded unpaid, then its attempt times out while the webhook settles the order.
+        var seenByTheWorker = await Api.InScopeAsync(async scope =>
+        {
+            var db = scope.GetRequiredService<OrdersDbContext>();
+            var order = await db.Orders.SingleAsync(order => order.Id == placed.Order.Id, TestContext.Current.CancellationToken);
+            Assert.Equal(ChargeRecording.Applied, await RecordChargedAsync(placed.Order.Id, "tenant-a"));
+            await scope.GetRequiredService<OrderPayments>().RecordAsync(
+                order, PaymentResult.Failed(PaymentFailure.Unavailable, "The last attempt timed out."), CancellationToken.None);
+            return order.PaymentStatus;
+        });
+
+        var stored = await Api.ReadOrderAsync(placed.Order.Id);
+        Assert.Equal((PaymentStatus.Paid, FakePaymentProvider.PaymentIdFor(placed.Order.Id), null), (stored.PaymentStatus, stored.PaymentId, stored.PaymentError));
+        Assert.Equal(PaymentStatus.Paid, seenByTheWorker);
     }
 
     [Fact]

@@ -63,6 +63,9 @@ public sealed class LocalPostgres : IAsyncLifetime
     /// <summary>A new database without even the schema, as a first deployment's Api finds it.</summary>
     public Task<string> CreateEmptyDatabaseAsync() => CreateDatabaseAsync("template0");
 
+    /// <summary>A connection string to a database this server does not have (yet).</summary>
+    public string MissingDatabase() => ConnectionString($"orders_{Guid.NewGuid():N}");
+
     private async Task<string> CreateDatabaseAsync(string template)
     {
         var name = $"orders_{Guid.NewGuid():N}";
