@@ -2,6 +2,7 @@ using OrdersTracing.AppHost.Identity;
 using OrdersTracing.AppHost.Infrastructure;
 using OrdersTracing.AppHost.Payments;
 using OrdersTracing.AppHost.Postgres;
+using OrdersTracing.AppHost.Redis;
 using OrdersTracing.AppHost.Services;
 using OrdersTracing.AppHost.Telemetry;
 
@@ -11,6 +12,7 @@ var infrastructure = builder.ChooseInfrastructure();
 var telemetry = builder.AddTelemetryPipeline(infrastructure);
 
 var ordersDb = builder.AddOrdersDatabase(infrastructure);
+var cache = builder.AddOrderCache(infrastructure);
 var payments = builder.AddPaymentProvider("payments", telemetry);
 var serviceTokens = builder.AddServiceTokenKeys();
 
@@ -20,6 +22,8 @@ var api = builder.AddProject<Projects.OrdersTracing_Api>("api")
     .WithHttpHealthCheck(ServiceHealth.Path)
     .WithReference(ordersDb, OrdersDatabaseResourceExtensions.ConnectionName)
     .WaitFor(ordersDb)
+    .WithReference(cache, OrderCacheResourceExtensions.ConnectionName)
+    .WaitFor(cache)
     .WithPaymentProvider(payments)
     .WithServiceTokenValidation(serviceTokens);
 

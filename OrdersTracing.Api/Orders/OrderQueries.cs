@@ -8,7 +8,7 @@ using OrdersTracing.ServiceDefaults.Telemetry;
 namespace OrdersTracing.Api.Orders;
 
 /// <summary>Reads a tenant's orders; every query filters by the caller's tenant, so no path can read another's.</summary>
-public sealed class OrderQueries(OrdersDbContext db, IOptionsMonitor<ScenarioOptions> scenarios)
+public sealed class OrderQueries(OrdersDbContext db, OrderCache cache, IOptionsMonitor<ScenarioOptions> scenarios)
 {
     public async Task<OrderPage> ListAsync(CallerIdentity caller, int page, int pageSize, CancellationToken cancellationToken)
     {
@@ -52,18 +52,30 @@ public sealed class OrderQueries(OrdersDbContext db, IOptionsMonitor<ScenarioOpt
         return new OrderPageWithItems(page, pageSize, orders.Count > pageSize, [.. orders.Take(pageSize).Select(OrderResponse.From)]);
     }
 
+    /// <summary>One order, from the cache when it holds it (<see cref="OrderCache"/>), else from the database.</summary>
     /// <returns><see langword="null"/> when the tenant has no such order, whether or not another tenant has.</returns>
     public async Task<OrderResponse?> GetAsync(CallerIdentity caller, Guid orderId, CancellationToken cancellationToken)
     {
         using var activity = OrdersTelemetry.StartActivity(OrdersTelemetry.Spans.GetOrder, caller);
         activity?.SetTag(TelemetryTags.OrderId, orderId);
 
+        if (await cache.GetAsync(caller.TenantId, orderId) is { } cached)
+        {
+            return cached;
+        }
+
         var order = await db.Orders
             .AsNoTracking()
             .Include(order => order.Items)
             .FirstOrDefaultAsync(order => order.Id == orderId && order.TenantId == caller.TenantId, cancellationToken);
+        if (order is null)
+        {
+            return null;
+        }
 
-        return order is null ? null : OrderResponse.From(order);
+        var response = OrderResponse.From(order);
+        await cache.SetAsync(response);
+        return response;
     }
 
     // One row more than the page, newest first with the id breaking ties, so pages never overlap or skip.

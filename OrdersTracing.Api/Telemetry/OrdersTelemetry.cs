@@ -39,6 +39,23 @@ public static class OrdersTelemetry
     public static class Tags
     {
         public const string OrdersSeeded = "orders.seeded";
+
+        /// <summary>On <see cref="Spans.GetOrder"/>: one of <see cref="CacheResults"/>.</summary>
+        public const string CacheResult = "orders.cache.result";
+    }
+
+    /// <summary>What the order cache did for a read; <c>unavailable</c> is a read served by the database during an outage.</summary>
+    public static class CacheResults
+    {
+        public const string Hit = "hit";
+        public const string Miss = "miss";
+        public const string Unavailable = "unavailable";
+    }
+
+    public static class Events
+    {
+        /// <summary>The cache could not be asked; the request went on with the database.</summary>
+        public const string CacheUnavailable = "orders.cache.unavailable";
     }
 
     /// <summary>
