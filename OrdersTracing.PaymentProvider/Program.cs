@@ -13,6 +13,7 @@ builder.Services.AddProblemDetails();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<ChargeLedger>();
 builder.Services.AddSingleton<IdempotencyStore>();
+builder.Services.AddSingleton<PaymentIntentStore>();
 builder.Services.AddSingleton(services =>
     new ProviderFaultSwitch(new ProviderFaults(services.GetRequiredService<IOptions<PaymentStandInOptions>>().Value.FailureRate)));
 builder.Services.AddHttpClient<WebhookSender>();

@@ -14,8 +14,7 @@ public sealed class OrderQueries(OrdersDbContext db, OrderCache cache, IOptionsM
     {
         using var activity = OrdersTelemetry.StartActivity(OrdersTelemetry.Spans.ListOrders, caller);
 
-        // One row more than asked tells whether another page exists, without counting the tenant's orders.
-        var rows = await NewestFirst(caller, page, pageSize)
+        var rows = await db.Orders.NewestFirst(caller.TenantId, page, pageSize)
             .AsNoTracking()
             .Select(order => new OrderSummary(order.Id, order.CreatedAt, order.Total, order.Currency, order.PaymentStatus))
             .ToListAsync(cancellationToken);
@@ -34,7 +33,7 @@ public sealed class OrderQueries(OrdersDbContext db, OrderCache cache, IOptionsM
         using var activity = OrdersTelemetry.StartActivity(OrdersTelemetry.Spans.ListOrdersWithItems, caller);
         activity?.SetTag(TelemetryTags.ItemLoading, itemLoading.ToString());
 
-        var newestFirst = NewestFirst(caller, page, pageSize);
+        var newestFirst = db.Orders.NewestFirst(caller.TenantId, page, pageSize);
         List<Order> orders;
         if (itemLoading == ItemLoading.Eager)
         {
@@ -77,12 +76,4 @@ public sealed class OrderQueries(OrdersDbContext db, OrderCache cache, IOptionsM
         await cache.SetAsync(response);
         return response;
     }
-
-    // One row more than the page, newest first with the id breaking ties, so pages never overlap or skip.
-    private IQueryable<Order> NewestFirst(CallerIdentity caller, int page, int pageSize) => db.Orders
-        .Where(order => order.TenantId == caller.TenantId)
-        .OrderByDescending(order => order.CreatedAt)
-        .ThenByDescending(order => order.Id)
-        .Skip((page - 1) * pageSize)
-        .Take(pageSize + 1);
 }

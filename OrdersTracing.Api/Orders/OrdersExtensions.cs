@@ -10,6 +10,9 @@ public static class OrdersExtensions
         builder.Services.AddScoped<OrderPayments>();
         builder.Services.AddScoped<OrderPlacement>();
         builder.Services.AddScoped<OrderQueries>();
+        builder.Services.AddScoped<TenantSummaries>();
+        builder.Services.AddScoped<OrderPaymentStatuses>();
+        builder.Services.AddScoped<OrderExports>();
         return builder;
     }
 }

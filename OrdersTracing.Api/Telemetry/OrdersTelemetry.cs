@@ -33,6 +33,9 @@ public static class OrdersTelemetry
         public const string Migrate = "orders.migrate";
         public const string SeedOrders = "orders.seed";
         public const string ReceiveWebhook = "payments.webhook";
+        public const string SummarizeTenant = "orders.summarize";
+        public const string ListPaymentStatuses = "orders.list_payment_statuses";
+        public const string ExportOrders = "orders.export";
     }
 
     /// <summary>Attributes only the Api writes; those other services share are in <see cref="TelemetryTags"/>.</summary>
@@ -42,6 +45,13 @@ public static class OrdersTelemetry
 
         /// <summary>On <see cref="Spans.GetOrder"/>: one of <see cref="CacheResults"/>.</summary>
         public const string CacheResult = "orders.cache.result";
+
+        /// <summary>Which variant of a scenario ran: the problem or its fix (see <c>Scenarios/ScenarioOptions.cs</c>).</summary>
+        public const string SummaryQueries = "orders.summary_queries";
+        public const string PaymentLookups = "orders.payment_lookups";
+        public const string ExportPaging = "orders.export_paging";
+
+        public const string OrdersExported = "orders.exported";
     }
 
     /// <summary>What the order cache did for a read; <c>unavailable</c> is a read served by the database during an outage.</summary>
