@@ -22,8 +22,7 @@ var api = builder.AddProject<Projects.OrdersTracing_Api>("api")
     .WithHttpHealthCheck(ServiceHealth.Path)
     .WithReference(ordersDb, OrdersDatabaseResourceExtensions.ConnectionName)
     .WaitFor(ordersDb)
-    .WithReference(cache, OrderCacheResourceExtensions.ConnectionName)
-    .WaitFor(cache)
+    .WithOrderCache(cache)
     .WithPaymentProvider(payments)
     .WithServiceTokenValidation(serviceTokens);
 

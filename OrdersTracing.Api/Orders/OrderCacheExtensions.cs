@@ -18,8 +18,6 @@ public static class OrderCacheExtensions
 
     public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(1);
 
-    private const string SemanticConventionOptIn = "OTEL_SEMCONV_STABILITY_OPT_IN";
-
     /// <summary>
     /// Redis through StackExchange.Redis, traced by OpenTelemetry's instrumentation: each command is a client span of
     /// its own with <c>db.system.name=redis</c>, so a trace tells a cache hit from a database read.
@@ -42,17 +40,10 @@ public static class OrderCacheExtensions
         // While disconnected, a command fails at once instead of queueing until its timeout: the database answers sooner.
         options.BacklogPolicy = BacklogPolicy.FailFast;
 
-        // The instrumentation writes the old names (db.system, db.statement) unless asked for the current ones, which
-        // Npgsql's spans carry and the trace analysis reads: db.system.name, db.query.text. An operator's own opt-in
-        // (http, for one) is kept.
-        var optIn = builder.Configuration[SemanticConventionOptIn];
-        if (optIn?.Split(',').Any(value => value.Trim().StartsWith("database", StringComparison.Ordinal)) != true)
-        {
-            builder.Configuration[SemanticConventionOptIn] = string.IsNullOrWhiteSpace(optIn) ? "database" : $"{optIn},database";
-        }
-
         builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(options));
         builder.Services.AddSingleton<OrderCache>();
+        // db.system.name and db.query.text, as Npgsql's spans, come with OTEL_SEMCONV_STABILITY_OPT_IN=database, which
+        // the instrumentation reads from the environment only: the AppHost sets it (WithOrderCache).
         builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddRedisInstrumentation());
 
         return builder;

@@ -38,6 +38,17 @@ public sealed class OrderCacheResourceTests
     }
 
     [Fact]
+    public async Task The_api_is_told_to_name_its_cache_spans_by_the_current_database_conventions()
+    {
+        await using var host = await UnstartedAppHost.BuildAsync(InfrastructureMode.Local);
+        await host.PrepareForStartAsync();
+
+        var environment = await host.EnvironmentOfAsync("api");
+
+        Assert.Equal("database", environment[OrderCacheResourceExtensions.SemanticConventionOptIn]);
+    }
+
+    [Fact]
     public async Task Container_mode_runs_the_cache_from_a_pinned_redis_image()
     {
         await using var host = await UnstartedAppHost.BuildAsync(InfrastructureMode.Containers);
