@@ -1,11 +1,13 @@
 using OrdersTracing.Api.Admin;
 using OrdersTracing.Api.Diagnostics;
+using OrdersTracing.Api.Faults;
 using OrdersTracing.Api.Hosting;
 using OrdersTracing.Api.Orders;
 using OrdersTracing.Api.Payments;
 using OrdersTracing.Api.Problems;
 using OrdersTracing.Api.Scenarios;
 using OrdersTracing.Api.Tenancy;
+using OrdersTracing.ServiceDefaults.Faults;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -16,6 +18,7 @@ builder.AddPaymentProvider();
 builder.AddApiProblemDetails();
 builder.AddRequestLimits();
 builder.AddScenarios();
+builder.AddApiFaults();
 builder.Services.AddSingleton(TimeProvider.System);
 
 var app = builder.Build();
@@ -33,6 +36,8 @@ if (app.Environment.IsDevelopment())
     app.MapSeedingApi();
     app.MapProcessStatsApi();
 }
+
+app.MapFaultControl();
 
 app.MapDefaultEndpoints();
 

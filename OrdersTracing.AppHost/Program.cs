@@ -1,3 +1,4 @@
+using OrdersTracing.AppHost.Faults;
 using OrdersTracing.AppHost.Identity;
 using OrdersTracing.AppHost.Infrastructure;
 using OrdersTracing.AppHost.Payments;
@@ -17,6 +18,7 @@ var payments = builder.AddPaymentProvider("payments", telemetry);
 var serviceTokens = builder.AddServiceTokenKeys();
 
 var api = builder.AddProject<Projects.OrdersTracing_Api>("api")
+    .WithReplicasFromParameter(ServiceReplicasExtensions.ApiReplicasName)
     .WithTelemetry(telemetry)
     .WithServiceSettings()
     .WithHttpHealthCheck(ServiceHealth.Path)
@@ -24,7 +26,8 @@ var api = builder.AddProject<Projects.OrdersTracing_Api>("api")
     .WaitFor(ordersDb)
     .WithOrderCache(cache)
     .WithPaymentProvider(payments)
-    .WithServiceTokenValidation(serviceTokens);
+    .WithServiceTokenValidation(serviceTokens)
+    .WithFaultCommands();
 
 builder.AddProject<Projects.OrdersTracing_Web>("web")
     .WithTelemetry(telemetry)
@@ -35,6 +38,7 @@ builder.AddProject<Projects.OrdersTracing_Web>("web")
     .WaitFor(api)
     .WithServiceTokenSigning(serviceTokens)
     .WithTraceLinks(telemetry)
-    .WithTraceStore(telemetry);
+    .WithTraceStore(telemetry)
+    .WithFaultCommands();
 
 builder.Build().Run();

@@ -1,5 +1,5 @@
-using Microsoft.Extensions.Options;
 using OrdersTracing.PaymentProvider.PaymentIntents;
+using OrdersTracing.ServiceDefaults.Faults;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -14,8 +14,7 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<ChargeLedger>();
 builder.Services.AddSingleton<IdempotencyStore>();
 builder.Services.AddSingleton<PaymentIntentStore>();
-builder.Services.AddSingleton(services =>
-    new ProviderFaultSwitch(new ProviderFaults(services.GetRequiredService<IOptions<PaymentStandInOptions>>().Value.FailureRate)));
+builder.AddPaymentFaults();
 builder.Services.AddHttpClient<WebhookSender>();
 
 var app = builder.Build();
@@ -29,6 +28,9 @@ if (app.Environment.IsDevelopment())
     app.MapTestApi();
 }
 
+app.MapFaultControl();
+
 app.MapDefaultEndpoints();
 
+await app.SwitchOnConfiguredFaultsAsync();
 app.Run();

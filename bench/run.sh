@@ -2,17 +2,23 @@
 # Measures what tracing costs the Api, and what the reference design's database fixes gain, in one run on this
 # machine, and writes docs/performance.md with its plots (docs/images/perf-*.png).
 #
-#   ./bench/run.sh                      the full run (about 20 minutes on 2 cores); rewrites docs/performance.md
-#   ./bench/run.sh --quick              a smoke run (under 3 minutes): tiny loads, writes to a temporary folder
+#   ./bench/run.sh                      the full run (about 40 minutes on 2 cores, on a quiet machine); rewrites
+#                                       docs/performance.md
+#   ./bench/run.sh --quick              a smoke run (about 4 minutes): tiny loads, writes to a temporary folder
 #   ./bench/run.sh --output DIR         write performance.md and images/ to DIR instead
 #
 # The four benchmarks, in this order:
 #   1. service overhead: the Api (Release; Debug in a quick run) on a throwaway PostgreSQL, one process per tracing
 #      configuration, driven by wrk on loopback endpoint by endpoint, the configurations alternating within each round;
+#      the Api processes on one core (BENCH_API_CORE, the last one by default), everything else (wrk, PostgreSQL, the
+#      receivers, the payment stand-in, this script) on the others (BENCH_OTHER_CORES), so that a measured Api competes
+#      with nothing but its own work; CPU time per request from /proc/PID/stat beside requests/s and latency;
 #   2. database fixes: payment in the request vs. background, naive vs. eager listing (queries counted by
 #      pg_stat_statements), a large tenant's listing with and without the (tenant_id, created_at) index;
 #   3. export path: spans per second through the batch processor to the live dashboard before it drops any;
-#   4. microbenchmarks: the query detectors' cost per span (BenchmarkDotNet, in process).
+#   4. microbenchmarks (BenchmarkDotNet, in process, on the Api's core): each span processor and hook of ours per span,
+#      and the export's own CPU per span through the batch processor and the OTLP exporter (HTTP and gRPC) to the
+#      discarding receiver on the other core.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -37,7 +43,7 @@ if [[ $quick == true ]]; then
   configuration=Debug
 else
   output=${output:-docs}
-  rounds=5 seconds=6 warmup=3 connections=16 seed_orders=10000 posted_orders=20 fix_rounds=21 index_sizes="100000 300000 1000000"
+  rounds=7 seconds=6 warmup=3 connections=16 seed_orders=10000 posted_orders=20 fix_rounds=21 index_sizes="100000 300000 1000000"
   export_rounds=3 export_seconds=2 export_flush=10 export_rates="1000,5000,20000,80000,320000"
   bdn_job=(--job short --iterationCount 15)
   configuration=Release
@@ -54,8 +60,31 @@ while read -r variable; do unset "$variable"; done < <(compgen -e | grep '^OTEL_
 
 ./scripts/install-prerequisites.sh --with-bench
 
+# The report's rule for figures against targets (a spread across a target is unresolved) has its own tests.
+if [[ $quick == true ]]; then PYTHONDONTWRITEBYTECODE=1 python3 -m unittest discover -s bench -p 'test_*.py' -q; fi
+
+# Pinning: the measured Api processes on one core, all else on the rest. This script pins itself once the build is
+# done (the build may use every core), so that everything it starts next (PostgreSQL, the receivers, the payment
+# stand-in, wrk) inherits the other cores; each Api process and the microbenchmarks are started under taskset on the
+# Api's core. One core alone cannot be split: then nothing is pinned.
+cores=$(nproc)
+if command -v taskset >/dev/null && [[ $cores -ge 2 ]]; then
+  api_core=${BENCH_API_CORE:-$((cores - 1))}
+  other_cores=${BENCH_OTHER_CORES:-$([[ $cores -eq 2 ]] && echo 0 || echo "0-$((cores - 2))")}
+  pin_self=(taskset -cp "$other_cores" $$)
+  on_api_core=(taskset -c "$api_core")
+  pinning="Api processes and microbenchmarks on core $api_core; wrk, PostgreSQL, the receivers, the payment stand-in on core(s) $other_cores"
+else
+  pin_self=(true)
+  on_api_core=()
+  pinning="not pinned (taskset missing or a single core)"
+fi
+echo "Pinning: $pinning"
+clock_ticks=$(getconf CLK_TCK)
+
 echo "[${SECONDS}s] Building ($configuration)..."
 dotnet build bench/bench.slnf -c "$configuration" -v quiet -nologo >/dev/null
+"${pin_self[@]}" >/dev/null
 # The standalone dashboard is the OTLP receiver; the AppHost's restore brings its package.
 dashboard=$(ls -d "${NUGET_PACKAGES:-$HOME/.nuget/packages}"/aspire.dashboard.sdk.linux-x64/*/tools/Aspire.Dashboard 2>/dev/null | sort -V | tail -n 1 || true)
 if [[ -z "$dashboard" ]]; then
@@ -120,6 +149,16 @@ ASPNETCORE_URLS="http://127.0.0.1:$dashboard_port" ASPIRE_DASHBOARD_OTLP_ENDPOIN
 pids+=($!)
 wait_for "http://127.0.0.1:$dashboard_port/"
 
+# The receiver that costs little: it reads every OTLP/HTTP and OTLP/gRPC request whole and discards it. The overhead
+# runs export to it; only the labelled "dashboard" configuration exports to the dashboard, local mode's receiver.
+benchmarks=bench/OrdersTracing.Benchmarks/bin/$configuration/net10.0/OrdersTracing.Benchmarks.dll
+sink_port=$(free_port); sink_grpc_port=$(free_port)
+dotnet "$benchmarks" sink --urls "http://127.0.0.1:$sink_port" --grpc-port "$sink_grpc_port" >"$work/sink.log" 2>&1 &
+pids+=($!)
+sink_pid=$!
+wait_for "http://127.0.0.1:$sink_port/alive"
+sink="http://127.0.0.1:$sink_port"
+
 start_provider() { # $1: latency; sets provider_port. Not traced: only the Api's tracing differs between runs.
   provider_port=$(free_port)
   OTEL_SDK_DISABLED=true PaymentProvider__Latency=$1 Logging__LogLevel__Default=Warning \
@@ -130,12 +169,15 @@ start_provider() { # $1: latency; sets provider_port. Not traced: only the Api's
 }
 
 # The tracing configurations under comparison, as the environment each Api process gets.
-configs=(off on detect sampled)
+configs=(off on detect sampled dashboard)
+to_sink="OTEL_EXPORTER_OTLP_ENDPOINT=$sink OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf"
+no_detectors="Tracing__QueryDetection__DetectorsEnabled=false Tracing__QueryDetection__SlowQueryEnabled=false"
 declare -A config_env=(
   [off]="OTEL_SDK_DISABLED=true"
-  [on]="OTEL_EXPORTER_OTLP_ENDPOINT=$otlp Tracing__QueryDetection__NPlusOneEnabled=false Tracing__QueryDetection__SlowQueryEnabled=false"
-  [detect]="OTEL_EXPORTER_OTLP_ENDPOINT=$otlp"
-  [sampled]="OTEL_EXPORTER_OTLP_ENDPOINT=$otlp Tracing__QueryDetection__NPlusOneEnabled=false Tracing__QueryDetection__SlowQueryEnabled=false OTEL_TRACES_SAMPLER=parentbased_traceidratio OTEL_TRACES_SAMPLER_ARG=0.1"
+  [on]="$to_sink $no_detectors"
+  [detect]="$to_sink"
+  [sampled]="$to_sink $no_detectors OTEL_TRACES_SAMPLER=parentbased_traceidratio OTEL_TRACES_SAMPLER_ARG=0.1"
+  [dashboard]="OTEL_EXPORTER_OTLP_ENDPOINT=$otlp $no_detectors"
 )
 declare -A api_pid api_url
 
@@ -146,7 +188,7 @@ launch_api() { # $1: name, $2: database, $3: payment provider port, $4...: extra
     ConnectionStrings__ordersdb="Host=127.0.0.1;Port=$pg_port;Username=postgres;Password=bench;Database=$database" \
     ConnectionStrings__cache="127.0.0.1:$redis_port,password=bench" \
     PaymentProvider__BaseUrl="http://127.0.0.1:$provider" ServiceTokens__SigningKey="$SERVICE_TOKEN_SIGNING_KEY" "$@" \
-    dotnet OrdersTracing.Api/bin/$configuration/net10.0/OrdersTracing.Api.dll --urls "http://127.0.0.1:$port" >"$work/api-$name.log" 2>&1 &
+    "${on_api_core[@]}" dotnet OrdersTracing.Api/bin/$configuration/net10.0/OrdersTracing.Api.dll --urls "http://127.0.0.1:$port" >"$work/api-$name.log" 2>&1 &
   api_pid[$name]=$!
   pids+=($!)
   api_url[$name]="http://127.0.0.1:$port"
@@ -191,6 +233,9 @@ load() { # $1: endpoint, $2: config, $3: seconds; prints wrk's JSON summary
     wrk -t1 -c"$connections" -d"$3s" -s bench/wrk-request.lua "${api_url[$2]}$path" | tail -n 1
 }
 allocated() { curl -sf "${api_url[$1]}/api/admin/process" | json_number allocatedBytes; }
+# The Api process's CPU time so far (user + system, in clock ticks), from /proc/PID/stat: fields 14 and 15, counted
+# after the command name, which may hold spaces.
+cpu_ticks() { sed 's/^.*) //' "/proc/${api_pid[$1]}/stat" | awk '{ print $12 + $13 }'; }
 
 if [[ $warmup -gt 0 ]]; then
   for config in "${configs[@]}"; do
@@ -203,10 +248,13 @@ for round in $(seq "$rounds"); do
     for i in "${!configs[@]}"; do
       config=${configs[$(((i + round) % ${#configs[@]}))]}
       before=$(allocated "$config")
+      cpu_before=$(cpu_ticks "$config")
       summary=$(load "$endpoint" "$config" "$seconds")
+      cpu_after=$(cpu_ticks "$config")
       after=$(allocated "$config")
-      printf '{"round":%d,"endpoint":"%s","config":"%s","allocated":%d,"wrk":%s}\n' \
-        "$round" "$endpoint" "$config" $((after - before)) "$summary" >>"$work/overhead.jsonl"
+      printf '{"round":%d,"endpoint":"%s","config":"%s","allocated":%d,"cpu_seconds":%s,"wrk":%s}\n' \
+        "$round" "$endpoint" "$config" $((after - before)) \
+        "$(awk -v t=$((cpu_after - cpu_before)) -v hz="$clock_ticks" 'BEGIN { printf "%.3f", t / hz }')" "$summary" >>"$work/overhead.jsonl"
     done
   done
   echo "  round $round of $rounds done"
@@ -282,27 +330,26 @@ stop "${api_pid[fixes]}"
 # 3. Export path
 # ---------------------------------------------------------------------------------------------------------------
 echo "[${SECONDS}s] 3/4 Export path: rates $export_rates spans/s, ${export_seconds}s each, $export_rounds rounds"
-benchmarks=bench/OrdersTracing.Benchmarks/bin/$configuration/net10.0/OrdersTracing.Benchmarks.dll
-sink_port=$(free_port)
-dotnet "$benchmarks" sink --urls "http://127.0.0.1:$sink_port" >"$work/sink.log" 2>&1 &
-pids+=($!)
-wait_for "http://127.0.0.1:$sink_port/alive"
 dotnet "$benchmarks" export --dashboard "$otlp" --sink "http://127.0.0.1:$sink_port" --seconds "$export_seconds" \
   --flush-seconds "$export_flush" --rounds "$export_rounds" --rates "$export_rates" --output "$work/export.jsonl" >"$work/export.log"
 
 # ---------------------------------------------------------------------------------------------------------------
-# 4. Microbenchmarks, with nothing else of ours running
+# 4. Microbenchmarks, with nothing else of ours running but the discarding receiver (on the other core)
 # ---------------------------------------------------------------------------------------------------------------
-for pid in "${pids[@]}"; do stop "$pid"; done
-pids=()
-echo "[${SECONDS}s] 4/4 Microbenchmarks: the query detectors per span (BenchmarkDotNet ${bdn_job[*]})"
-(cd "$work" && dotnet "$root/$benchmarks" \
-  --filter '*QueryDetectionBenchmarks*' --inProcess "${bdn_job[@]}" --exporters json --artifacts "$work/bdn" >"$work/bdn.log")
-cp "$work"/bdn/results/*QueryDetectionBenchmarks-report-full-compressed.json "$work/micro.json"
+for pid in "${pids[@]}"; do [[ $pid == "$sink_pid" ]] || stop "$pid"; done
+pids=("$sink_pid")
+echo "[${SECONDS}s] 4/4 Microbenchmarks: our processors per span, the export per span (BenchmarkDotNet ${bdn_job[*]})"
+(cd "$work" && BENCH_SINK_HTTP="$sink/v1/traces" BENCH_SINK_GRPC="http://127.0.0.1:$sink_grpc_port" \
+  BENCH_EXPORT_CPU="$work/export-cpu.jsonl" "${on_api_core[@]}" dotnet "$root/$benchmarks" \
+  --filter '*QueryDetectionBenchmarks*' '*ProcessorBenchmarks*' '*ExportCostBenchmarks*' --inProcess "${bdn_job[@]}" \
+  --exporters json --artifacts "$work/bdn" >"$work/bdn.log")
+for name in QueryDetectionBenchmarks ProcessorBenchmarks ExportCostBenchmarks; do
+  cp "$work"/bdn/results/*.$name-report-full-compressed.json "$work/micro-$name.json"
+done
 
 overrides=$(compgen -e | grep '^BENCH_' | while read -r name; do printf '%s=%q ' "$name" "${!name}"; done || true)
 command="$overrides./bench/run.sh"
 [[ $quick == true ]] && command+=" --quick"
 python3 bench/report.py --work "$work" --output "$output" --command "$command" \
-  --settings "rounds=$rounds seconds=$seconds warmup=$warmup connections=$connections seed_orders=$seed_orders fix_rounds=$fix_rounds index_sizes=${index_sizes// /,} export_rounds=$export_rounds export_seconds=$export_seconds bdn=${bdn_job[*]}"
+  --pinning "$pinning" --settings "rounds=$rounds seconds=$seconds warmup=$warmup connections=$connections seed_orders=$seed_orders fix_rounds=$fix_rounds index_sizes=${index_sizes// /,} export_rounds=$export_rounds export_seconds=$export_seconds bdn=${bdn_job[*]}"
 echo "[${SECONDS}s] Wrote $output/performance.md"

@@ -131,5 +131,5 @@ done
 echo
 echo "Fault tests (each prints FIGURES: what it sent and what happened):"
 dotnet test OrdersTracing.Tests -nologo --logger "console;verbosity=detailed" \
-  --filter "FullyQualifiedName~DatabaseOutageTests|FullyQualifiedName~PaymentProviderFaultTests|FullyQualifiedName~ApiCrashRecoveryTests|FullyQualifiedName~TelemetryBackendOutageTests" \
+  --filter "FullyQualifiedName~DatabaseOutageTests|FullyQualifiedName~PaymentProviderFaultTests|FullyQualifiedName~ApiCrashRecoveryTests|FullyQualifiedName~ApiReplicaTests|FullyQualifiedName~TelemetryBackendOutageTests" \
   | grep -E "FIGURES|Passed!|Failed!" || true

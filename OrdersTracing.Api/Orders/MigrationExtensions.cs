@@ -7,20 +7,23 @@ namespace OrdersTracing.Api.Orders;
 
 public static class MigrationExtensions
 {
+    /// <summary>Brings the schema up to date before the first request (its own trace).</summary>
+    public static Task MigrateOrdersDatabaseAsync(this WebApplication app) => app.Services.MigrateOrdersDatabaseAsync(app.Lifetime.ApplicationStopping);
+
     /// <summary>
-    /// Brings the schema up to date before the first request (its own trace), then adds or drops the
-    /// <c>(tenant_id, created_at)</c> index as <c>Scenarios:TenantCreatedAtIndex</c> asks.
+    /// Migrates the schema, then adds or drops the <c>(tenant_id, created_at)</c> index as
+    /// <c>Scenarios:TenantCreatedAtIndex</c> asks; one replica at a time (<see cref="MigrationLock"/>), so replicas may
+    /// start together.
     /// </summary>
-    public static async Task MigrateOrdersDatabaseAsync(this WebApplication app)
+    public static async Task MigrateOrdersDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken)
     {
         using var activity = OrdersTelemetry.Source.StartActivity(OrdersTelemetry.Spans.Migrate);
-        await using var scope = app.Services.CreateAsyncScope();
+        await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<OrdersDbContext>();
-        await db.Database.MigrateAsync();
+        await using var migrating = await MigrationLock.AcquireAsync(db.Database, cancellationToken);
+        await db.Database.MigrateAsync(cancellationToken);
 
         var withIndex = scope.ServiceProvider.GetRequiredService<IOptions<ScenarioOptions>>().Value.TenantCreatedAtIndex;
-        await db.Database.ExecuteSqlRawAsync(withIndex
-            ? $"CREATE INDEX IF NOT EXISTS {OrdersDbContext.TenantCreatedAtIndex} ON orders (tenant_id, created_at)"
-            : $"DROP INDEX IF EXISTS {OrdersDbContext.TenantCreatedAtIndex}");
+        await TenantCreatedAtIndex.SetAsync(db.Database, withIndex, cancellationToken);
     }
 }

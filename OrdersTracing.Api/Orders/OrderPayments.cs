@@ -25,18 +25,51 @@ public sealed class OrderPayments(OrdersDbContext db, OrderCache cache, IPayment
     }
 
     /// <summary>
-    /// The provider reports that it charged the order (its webhook, delivered once or many times); <see langword="null"/>
-    /// when the tenant has no such order.
+    /// The provider reports that it charged the order (its webhook, delivered once or many times, to any replica).
+    /// The order is settled by one conditional <c>UPDATE</c>, not read and written back: two deliveries at once, on two
+    /// Api processes, would both read it unpaid and both apply; the database lets exactly one of them change the row.
     /// </summary>
-    public async Task<Order?> RecordChargedAsync(Guid orderId, string tenantId, string paymentId, CancellationToken cancellationToken)
+    public async Task<ChargeRecording> RecordChargedAsync(Guid orderId, string tenantId, string paymentId, CancellationToken cancellationToken)
     {
-        var order = await db.Orders.SingleOrDefaultAsync(order => order.Id == orderId && order.TenantId == tenantId, cancellationToken);
-        // The provider charged: that is the truth, even over a failure recorded after an attempt timed out.
-        if (order is { PaymentStatus: not PaymentStatus.Paid })
+        var tenantsOrder = db.Orders.Where(order => order.Id == orderId && order.TenantId == tenantId);
+        var status = await tenantsOrder.Select(order => (PaymentStatus?)order.PaymentStatus).SingleOrDefaultAsync(cancellationToken);
+        if (status is null)
         {
-            await RecordAsync(order, PaymentResult.Paid(paymentId), cancellationToken);
+            return ChargeRecording.UnknownOrder;
         }
 
-        return order;
+        if (status == PaymentStatus.Paid)
+        {
+            return ChargeRecording.AlreadyPaid;
+        }
+
+        using var activity = OrdersTelemetry.Source.StartActivity(OrdersTelemetry.Spans.RecordPayment);
+        // The provider charged: that is the truth, even over a failure recorded after an attempt timed out.
+        var updated = await tenantsOrder
+            .Where(order => order.PaymentStatus != PaymentStatus.Paid)
+            .ExecuteUpdateAsync(order => order
+                .SetProperty(o => o.PaymentStatus, PaymentStatus.Paid)
+                .SetProperty(o => o.PaymentId, paymentId)
+                .SetProperty(o => o.PaymentError, (string?)null), cancellationToken);
+        if (updated == 0)
+        {
+            return ChargeRecording.AlreadyPaid;
+        }
+
+        await cache.InvalidateAsync(tenantId, orderId);
+        return ChargeRecording.Applied;
     }
+}
+
+/// <summary>What a report that the provider charged an order did to it.</summary>
+public enum ChargeRecording
+{
+    /// <summary>The tenant has no such order; nothing changed.</summary>
+    UnknownOrder,
+
+    /// <summary>This report settled the order.</summary>
+    Applied,
+
+    /// <summary>The order was paid already, by the charge's answer or by another delivery; nothing changed.</summary>
+    AlreadyPaid,
 }

@@ -3,12 +3,13 @@ using Microsoft.Extensions.Options;
 using OrdersTracing.Api.Scenarios;
 using OrdersTracing.Api.Telemetry;
 using OrdersTracing.Api.Tenancy;
+using OrdersTracing.ServiceDefaults.Faults;
 using OrdersTracing.ServiceDefaults.Telemetry;
 
 namespace OrdersTracing.Api.Orders;
 
 /// <summary>Reads a tenant's orders; every query filters by the caller's tenant, so no path can read another's.</summary>
-public sealed class OrderQueries(OrdersDbContext db, OrderCache cache, IOptionsMonitor<ScenarioOptions> scenarios)
+public sealed class OrderQueries(OrdersDbContext db, OrderCache cache, IOptionsMonitor<ScenarioOptions> scenarios, FaultSwitch faults)
 {
     public async Task<OrderPage> ListAsync(CallerIdentity caller, int page, int pageSize, CancellationToken cancellationToken)
     {
@@ -24,12 +25,12 @@ public sealed class OrderQueries(OrdersDbContext db, OrderCache cache, IOptionsM
 
     /// <summary>
     /// A page of orders with their line items: the reference design's N+1. <paramref name="loading"/> overrides
-    /// <c>Scenarios:ItemLoading</c> for this request.
+    /// <c>Scenarios:ItemLoading</c> for this request; the N+1 fault overrides the setting, as a regression would.
     /// </summary>
     public async Task<OrderPageWithItems> ListWithItemsAsync(
         CallerIdentity caller, int page, int pageSize, ItemLoading? loading, CancellationToken cancellationToken)
     {
-        var itemLoading = loading ?? scenarios.CurrentValue.ItemLoading;
+        var itemLoading = loading ?? (faults.IsOn(FaultKind.NPlusOne) ? ItemLoading.Naive : scenarios.CurrentValue.ItemLoading);
         using var activity = OrdersTelemetry.StartActivity(OrdersTelemetry.Spans.ListOrdersWithItems, caller);
         activity?.SetTag(TelemetryTags.ItemLoading, itemLoading.ToString());
 

@@ -1,3 +1,5 @@
+using OrdersTracing.ServiceDefaults.Faults;
+
 namespace OrdersTracing.Api.Orders;
 
 public static class OrdersExtensions
@@ -13,6 +15,8 @@ public static class OrdersExtensions
         builder.Services.AddScoped<TenantSummaries>();
         builder.Services.AddScoped<OrderPaymentStatuses>();
         builder.Services.AddScoped<OrderExports>();
+        // The listing's naive variant, switched on at run time as a regression would ship it.
+        builder.AddFaults(FaultCatalogue.Services.Api).Inject(FaultKind.NPlusOne);
         return builder;
     }
 }

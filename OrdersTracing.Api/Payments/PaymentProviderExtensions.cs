@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Options;
+using OrdersTracing.Api.Faults;
 using OrdersTracing.Api.Orders;
 using OrdersTracing.Api.Payments.Outbox;
+using OrdersTracing.ServiceDefaults.Faults;
 
 namespace OrdersTracing.Api.Payments;
 
@@ -18,11 +20,15 @@ public static class PaymentProviderExtensions
 #pragma warning disable EXTEXP0001
         // Named after the client, as it was before orders came to charge through IPaymentProvider: the name is in the
         // HttpClient's log categories and its resilience pipeline's telemetry.
-        builder.Services.AddHttpClient<IPaymentProvider, PaymentProviderClient>(nameof(PaymentProviderClient), (services, http) =>
+        var payments = builder.Services.AddHttpClient<IPaymentProvider, PaymentProviderClient>(nameof(PaymentProviderClient), (services, http) =>
                 http.BaseAddress = services.GetRequiredService<IOptions<PaymentProviderOptions>>().Value.BaseUrl)
             .WithoutBaggage()
-            .RemoveAllResilienceHandlers()
-            .AddStandardResilienceHandler(PaymentProviderClient.ConfigureResilience);
+            .RemoveAllResilienceHandlers();
+        payments.AddStandardResilienceHandler(PaymentProviderClient.ConfigureResilience);
+        // Inside the resilience handler, so that each retry meets the fault on its own.
+        builder.AddFaults(FaultCatalogue.Services.Api).Inject(FaultKind.ProviderUnreachable);
+        builder.Services.AddTransient<ProviderUnreachableHandler>();
+        payments.AddHttpMessageHandler<ProviderUnreachableHandler>();
 #pragma warning restore EXTEXP0001
 
         builder.Services.AddOptions<PaymentOutboxOptions>()

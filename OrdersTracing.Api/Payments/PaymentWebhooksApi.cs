@@ -44,8 +44,12 @@ public static class PaymentWebhooksApi
             return TypedResults.Ok();
         }
 
-        var order = await payments.RecordChargedAsync(orderId, tenantId, paymentId, cancellationToken);
-        activity?.SetTag(TelemetryTags.PaymentStatus, order?.PaymentStatus.ToString() ?? OrdersTelemetry.PaymentStatuses.UnknownOrder);
+        var recorded = await payments.RecordChargedAsync(orderId, tenantId, paymentId, cancellationToken);
+        activity?.SetTag(TelemetryTags.PaymentStatus, recorded == ChargeRecording.UnknownOrder
+            ? OrdersTelemetry.PaymentStatuses.UnknownOrder
+            : PaymentStatus.Paid.ToString());
+        // Which delivery settled the order, among the copies the provider sent to whichever replicas.
+        activity?.SetTag(OrdersTelemetry.Tags.PaymentApplied, recorded == ChargeRecording.Applied);
         return TypedResults.Ok();
     }
 

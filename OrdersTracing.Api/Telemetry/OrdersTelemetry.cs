@@ -52,6 +52,9 @@ public static class OrdersTelemetry
         public const string ExportPaging = "orders.export_paging";
 
         public const string OrdersExported = "orders.exported";
+
+        /// <summary>On a webhook's span: whether this delivery settled the order (true for exactly one of its copies).</summary>
+        public const string PaymentApplied = "payment.applied";
     }
 
     /// <summary>What the order cache did for a read; <c>unavailable</c> is a read served by the database during an outage.</summary>

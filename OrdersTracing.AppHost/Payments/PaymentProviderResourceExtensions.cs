@@ -1,3 +1,4 @@
+using OrdersTracing.AppHost.Faults;
 using OrdersTracing.AppHost.Services;
 using OrdersTracing.AppHost.Telemetry;
 
@@ -36,7 +37,8 @@ public static class PaymentProviderResourceExtensions
         var standIn = builder.AddProject<Projects.OrdersTracing_PaymentProvider>(name)
             .WithTelemetry(telemetry)
             .WithServiceSettings()
-            .WithHttpHealthCheck(ServiceHealth.Path);
+            .WithHttpHealthCheck(ServiceHealth.Path)
+            .WithFaultCommands();
         foreach (var setting in new[] { "Latency", "FailureRate" })
         {
             if (settings[setting] is { Length: > 0 } value)

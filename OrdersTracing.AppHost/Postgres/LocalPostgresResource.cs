@@ -16,7 +16,7 @@ public sealed class LocalPostgresResource(string name, string command, string wo
 
     public string DatabaseName { get; } = databaseName;
 
-    /// <summary>The server without a database: the health check connects before migrations create the database.</summary>
+    /// <summary>The server without naming a database: what the health check logs in to.</summary>
     public ReferenceExpression ServerConnectionStringExpression => ReferenceExpression.Create(
         $"Host={PrimaryEndpoint.Property(EndpointProperty.Host)};Port={PrimaryEndpoint.Property(EndpointProperty.Port)};Username={UserName};Password={Password}");
 

@@ -49,6 +49,8 @@ public static class OrdersDatabaseResourceExtensions
             // Not proxied: the AppHost picks a free port and the server listens on it directly.
             .WithEndpoint(name: LocalPostgresResource.PrimaryEndpointName, scheme: "tcp", env: "PGPORT", isProxied: false)
             .WithEnvironment("POSTGRES_PASSWORD", password)
+            // Created by the script before the server listens, as AddDatabase creates it in a container.
+            .WithEnvironment("POSTGRES_DB", databaseName)
             .WithHealthCheck(healthCheckKey);
     }
 }

@@ -3,7 +3,7 @@ using Npgsql;
 
 namespace OrdersTracing.AppHost.Postgres;
 
-/// <summary>Healthy once the server accepts a password login; the orders database itself is created by the Api's migrations.</summary>
+/// <summary>Healthy once the server accepts a password login; the orders database exists by then (the script creates it before listening), its schema comes from the Api's migrations.</summary>
 internal sealed class PostgresServerHealthCheck(LocalPostgresResource postgres) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)

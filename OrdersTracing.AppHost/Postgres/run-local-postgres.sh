@@ -2,12 +2,18 @@
 # Runs a throwaway PostgreSQL server for the AppHost's local mode: a fresh data folder each run, listening on
 # 127.0.0.1:$PGPORT with password authentication, removed when the resource stops. A server that stops by itself
 # (a crash, or an operator's `kill -INT <postmaster pid>`) is started again after $restart_delay s on the same data,
-# as a container with a restart policy would be: an outage, not a lost database. Arguments are passed on to the
-# server (the benchmark adds -c shared_preload_libraries=pg_stat_statements to count queries).
+# as a container with a restart policy would be: an outage, not a lost database. $POSTGRES_DB, when set, is created
+# before the server listens, as the container image does: the services that start against it (several Api replicas
+# at once) find it there, and none of them races another to create it. Arguments are passed on to the server (the
+# benchmark adds -c shared_preload_libraries=pg_stat_statements to count queries).
 set -euo pipefail
 
 : "${PGPORT:?PGPORT must name the port to listen on}"
 : "${POSTGRES_PASSWORD:?POSTGRES_PASSWORD must hold the password of the postgres user}"
+if [[ -n "${POSTGRES_DB:-}" && ! "$POSTGRES_DB" =~ ^[a-z_][a-z0-9_]{0,62}$ ]]; then
+  echo "POSTGRES_DB is '$POSTGRES_DB'; it must be a lowercase database name (letters, digits, underscores)." >&2
+  exit 1
+fi
 
 bindir=$(find /usr/lib/postgresql -mindepth 2 -maxdepth 2 -name bin -type d 2>/dev/null | sort -V | tail -n 1)
 if [[ -z "$bindir" || ! -x "$bindir/postgres" ]]; then
@@ -45,6 +51,11 @@ printf '%s\n' "$POSTGRES_PASSWORD" > "$root/password"
 "${as_server_user[@]}" "$bindir/initdb" --pgdata="$root/data" --username=postgres --pwfile="$root/password" \
   --auth=scram-sha-256 --encoding=UTF8 --no-locale > "$root/initdb.log" 2>&1 || { cat "$root/initdb.log" >&2; exit 1; }
 rm -f "$root/password"
+if [[ -n "${POSTGRES_DB:-}" ]]; then
+  # Single-user mode: the database exists before any client can connect.
+  echo "CREATE DATABASE \"$POSTGRES_DB\"" | "${as_server_user[@]}" "$bindir/postgres" --single -D "$root/data" postgres \
+    > "$root/createdb.log" 2>&1 || { cat "$root/createdb.log" >&2; exit 1; }
+fi
 
 restarts=0
 while true; do

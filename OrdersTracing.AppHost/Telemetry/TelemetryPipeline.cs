@@ -40,10 +40,20 @@ public static class TelemetryPipelineExtensions
             }
         }
 
-        var jaeger = builder.AddJaeger("jaeger", infrastructure);
+        var jaeger = builder.AddJaeger("jaeger", infrastructure, parameters);
         var collector = builder.AddOpenTelemetryCollector("collector", infrastructure, parameters, jaeger);
         infrastructure.Notes.Add(
-            $"Services export to the Collector ({parameters.CollectorReplicas} sampling replica(s)), which forwards to Jaeger and the dashboard.");
+            $"Services export to the Collector ({parameters.CollectorReplicas} sampling replica(s)), which forwards to Jaeger ({parameters.TraceStore} store) and the dashboard.");
+
+        // Container mode only: a local Prometheus would be one more program to install, and the traces need none of it.
+        if (infrastructure.UsesContainers)
+        {
+            jaeger.WithMonitor(builder.AddPrometheus("prometheus", collector.SpanMetrics));
+        }
+        else
+        {
+            infrastructure.Notes.Add("Jaeger's Monitor tab stays dark: Prometheus runs in container mode only.");
+        }
 
         return new TelemetryPipeline(parameters, collector, jaeger.Resource.GetEndpoint(JaegerExtensions.UiEndpointName));
     }

@@ -20,11 +20,17 @@ public sealed partial class TelemetryPipelineParameters
     public const string CollectorMemoryLimitName = "collector-memory-limit-mib";
     public const string DatadogApiKeyName = "datadog-api-key";
     public const string DatadogSiteName = "datadog-site";
+    public const string TraceStoreName = "trace-store";
+    public const string TraceRetentionName = "trace-retention";
+    public const string ElasticsearchUrlsName = "elasticsearch-urls";
 
     public const int DefaultLatencyThresholdMs = 1000;
     public const int DefaultSamplingPercentage = 10;
     public const string DefaultDecisionWait = "10s";
     public const int DefaultCollectorMemoryLimitMib = 512;
+
+    /// <summary>Badger's own default (<c>ttl.spans</c>, jaeger v2.19.0 internal/storage/v1/badger/config.go): three days.</summary>
+    public const string DefaultTraceRetention = "72h";
 
     private TelemetryPipelineParameters(IDistributedApplicationBuilder builder)
     {
@@ -34,6 +40,21 @@ public sealed partial class TelemetryPipelineParameters
         LatencyThresholdMs = AddWithDefault(builder, LatencyThresholdName, DefaultLatencyThresholdMs, minimum: 1, maximum: 600_000);
         SamplingPercentage = AddWithDefault(builder, SamplingPercentageName, DefaultSamplingPercentage, minimum: 0, maximum: 100);
         DecisionWait = builder.AddParameter(DecisionWaitName, ReadDuration(builder, DecisionWaitName, DefaultDecisionWait), publishValueAsDefault: true);
+        TraceStore = ReadTraceStore(builder);
+        if (TraceStore == TraceStore.Badger)
+        {
+            TraceRetention = builder.AddParameter(TraceRetentionName, ReadDuration(builder, TraceRetentionName, DefaultTraceRetention, "72h or 720h"), publishValueAsDefault: true);
+        }
+        else
+        {
+            // The cluster's address is the deployment's to give: there is no default that could be right.
+            ElasticsearchUrls = builder.Configuration[$"Parameters:{ElasticsearchUrlsName}"] is { Length: > 0 } urls
+                ? builder.AddParameter(ElasticsearchUrlsName, ReadUrls(ElasticsearchUrlsName, urls), publishValueAsDefault: true)
+                : throw new DistributedApplicationException(
+                    $"Parameters:{TraceStoreName} is '{TraceStore}', which needs Parameters:{ElasticsearchUrlsName}: the cluster's address " +
+                    "(http://host:9200, several separated by commas).");
+        }
+
         CollectorReplicas = Read(builder, CollectorReplicasName, 1, minimum: 1, maximum: 16);
         CollectorMemoryLimitMib = AddWithDefault(builder, CollectorMemoryLimitName, DefaultCollectorMemoryLimitMib, minimum: 64, maximum: 65_536);
 
@@ -69,6 +90,15 @@ public sealed partial class TelemetryPipelineParameters
     /// </summary>
     public IResourceBuilder<ParameterResource> CollectorMemoryLimitMib { get; }
 
+    /// <summary>Where Jaeger keeps traces: Badger on a data volume by default, or a cluster (see docs/telemetry-pipeline.md).</summary>
+    public TraceStore TraceStore { get; }
+
+    /// <summary>How long Badger keeps a span (<c>ttl.spans</c>); Badger only: a cluster's retention is the cluster's own.</summary>
+    public IResourceBuilder<ParameterResource>? TraceRetention { get; }
+
+    /// <summary>The Elasticsearch or OpenSearch nodes Jaeger writes to, comma-separated; a clustered store only.</summary>
+    public IResourceBuilder<ParameterResource>? ElasticsearchUrls { get; }
+
     public IResourceBuilder<ParameterResource>? DatadogApiKey { get; }
 
     public IResourceBuilder<ParameterResource>? DatadogSite { get; }
@@ -87,7 +117,7 @@ public sealed partial class TelemetryPipelineParameters
     /// The configured duration in Go's notation, which is how the Collector reads it. A bare number is refused: the
     /// Collector takes a number as nanoseconds, and a decision wait of 10 ns decides before a trace's spans arrive.
     /// </summary>
-    private static string ReadDuration(IDistributedApplicationBuilder builder, string name, string defaultValue)
+    private static string ReadDuration(IDistributedApplicationBuilder builder, string name, string defaultValue, string examples = "10s or 1m30s")
     {
         var configured = builder.Configuration[$"Parameters:{name}"];
         if (string.IsNullOrEmpty(configured))
@@ -98,7 +128,32 @@ public sealed partial class TelemetryPipelineParameters
         return GoDuration().IsMatch(configured) && GoDurationDigits().IsMatch(configured)
             ? configured
             : throw new DistributedApplicationException(
-                $"Parameters:{name} is '{configured}'; it must be a positive duration with a unit (h, m, s, ms, us or ns), such as 10s or 1m30s.");
+                $"Parameters:{name} is '{configured}'; it must be a positive duration with a unit (h, m, s, ms, us or ns), such as {examples}.");
+    }
+
+    private static TraceStore ReadTraceStore(IDistributedApplicationBuilder builder)
+    {
+        var configured = builder.Configuration[$"Parameters:{TraceStoreName}"];
+        if (string.IsNullOrEmpty(configured))
+        {
+            return TraceStore.Badger;
+        }
+
+        // Names only: Enum.TryParse would also take "1" or "badger,elasticsearch".
+        return Enum.GetNames<TraceStore>().FirstOrDefault(name => string.Equals(name, configured, StringComparison.OrdinalIgnoreCase)) is { } known
+            ? Enum.Parse<TraceStore>(known)
+            : throw new DistributedApplicationException(
+                $"Parameters:{TraceStoreName} is '{configured}'; it must be one of {string.Join(", ", Enum.GetNames<TraceStore>().Select(name => name.ToLowerInvariant()))}.");
+    }
+
+    /// <summary>Absolute http(s) URLs, comma-separated, as Jaeger's <c>server_urls</c> takes them (it validates each as a URL).</summary>
+    private static string ReadUrls(string name, string configured)
+    {
+        var urls = configured.Split(',', StringSplitOptions.TrimEntries);
+        return urls.All(url => Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
+            ? string.Join(",", urls)
+            : throw new DistributedApplicationException(
+                $"Parameters:{name} is '{configured}'; it must be one or more http(s) URLs separated by commas, such as http://elasticsearch:9200.");
     }
 
     // Go's time.ParseDuration without its sign and without its unit-less "0": one or more number-and-unit pairs.

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using OrdersTracing.ServiceDefaults.Faults;
 using OrdersTracing.ServiceDefaults.Telemetry;
 
 namespace OrdersTracing.PaymentProvider.PaymentIntents;
@@ -61,7 +62,7 @@ public static class PaymentIntentsApi
         PaymentIntentRequest request,
         HttpRequest httpRequest,
         IOptionsMonitor<PaymentStandInOptions> options,
-        ProviderFaultSwitch faultSwitch,
+        FaultSwitch faults,
         ChargeLedger ledger,
         IdempotencyStore idempotency,
         PaymentIntentStore intents,
@@ -70,9 +71,7 @@ public static class PaymentIntentsApi
     {
         // What an outside provider would learn from our headers; tests check that our baggage never gets here.
         Activity.Current?.SetTag(PaymentProviderTelemetry.ReceivedBaggageTag, httpRequest.Headers.ContainsKey(BaggageHeader));
-        var settings = options.CurrentValue;
-        var faults = faultSwitch.Current;
-        await Task.Delay(settings.Latency, cancellationToken);
+        await Task.Delay(options.CurrentValue.Latency, cancellationToken);
 
         if (request.Amount <= 0 || string.IsNullOrWhiteSpace(request.Currency))
         {
@@ -82,13 +81,18 @@ public static class PaymentIntentsApi
         // A key seen before replays the first answer, before anything else can fail: a retry never charges twice.
         var key = httpRequest.Headers[IdempotencyKeyHeader].ToString();
         var attempt = string.IsNullOrEmpty(key) ? 1 : ledger.Requested(key);
+        if (faults.Strikes(FaultKind.SlowProvider, out var slow, attempt))
+        {
+            await Task.Delay(slow.Duration, cancellationToken);
+        }
+
         if (!string.IsNullOrEmpty(key) && idempotency.TryGet(key, out var replayed))
         {
             Activity.Current?.SetTag(TelemetryTags.PaymentId, replayed.Id);
             return TypedResults.Ok(replayed);
         }
 
-        if (attempt <= faults.FailFirstAttempts || Random.Shared.NextDouble() < faults.FailureRate)
+        if (faults.Strikes(FaultKind.ProviderErrors, out _, attempt))
         {
             Activity.Current?.SetStatus(ActivityStatusCode.Error, "Simulated provider failure");
             return StripeError(StatusCodes.Status500InternalServerError, "api_error", "simulated_failure", "The payment provider had an internal error.");
@@ -121,10 +125,10 @@ public static class PaymentIntentsApi
             return Task.CompletedTask;
         });
 
-        if (attempt <= faults.SlowFirstAttempts)
+        if (faults.Strikes(FaultKind.ProviderTimeout, out var timeout, attempt))
         {
             // Charged, but the answer comes too late for the caller, which retries with the same key.
-            await Task.Delay(faults.SlowAnswer, cancellationToken);
+            await Task.Delay(timeout.Duration, cancellationToken);
         }
 
         return TypedResults.Ok(intent);

@@ -14,7 +14,7 @@ public sealed class PaymentStandInOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:05:00", ErrorMessage = "PaymentProvider:Latency must be between 0 and 5 minutes.")]
     public TimeSpan Latency { get; set; } = TimeSpan.FromMilliseconds(50);
 
-    /// <summary>Share of requests (0 to 1) answered with a 500 <c>api_error</c>; the start value of <see cref="ProviderFaults.FailureRate"/>.</summary>
+    /// <summary>Share of requests (0 to 1) answered with a 500 <c>api_error</c>; switched on at start as a <see cref="OrdersTracing.ServiceDefaults.Faults.FaultKind.ProviderErrors"/> fault of that probability.</summary>
     [Range(0.0, 1.0, ErrorMessage = "PaymentProvider:FailureRate must be between 0 and 1.")]
     public double FailureRate { get; set; }
 

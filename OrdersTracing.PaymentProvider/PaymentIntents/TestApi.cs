@@ -3,29 +3,14 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace OrdersTracing.PaymentProvider.PaymentIntents;
 
 /// <summary>
-/// Development-only controls of the stand-in: switch its faults while it runs, and read what it charged per
-/// idempotency key. A real provider has neither; tests and demos use them to break the provider and check the damage.
+/// Development-only: what the stand-in charged per idempotency key, which a real provider does not say. Tests break
+/// the provider with the shared fault switches (<c>/test/faults</c>) and check the damage here.
 /// </summary>
 public static class TestApi
 {
     public static IEndpointRouteBuilder MapTestApi(this IEndpointRouteBuilder app)
     {
-        var test = app.MapGroup("/test");
-        test.MapGet("/faults", (ProviderFaultSwitch faults) => TypedResults.Ok(faults.Current));
-        test.MapPut("/faults", SetFaults);
-        test.MapGet("/charges/{key}", (string key, ChargeLedger ledger) => TypedResults.Ok(ledger.Get(key)));
+        app.MapGet("/test/charges/{key}", (string key, ChargeLedger ledger) => TypedResults.Ok(ledger.Get(key)));
         return app;
-    }
-
-    private static Results<Ok<ProviderFaults>, ProblemHttpResult> SetFaults(ProviderFaults faults, ProviderFaultSwitch current)
-    {
-        if (!faults.IsValid)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The faults are not valid.",
-                detail: "FailureRate runs from 0 to 1, FailFirstAttempts and SlowFirstAttempts from 0 to 100, SlowAnswer up to 1 minute.");
-        }
-
-        current.Set(faults);
-        return TypedResults.Ok(faults);
     }
 }

@@ -70,6 +70,7 @@ internal static class TelemetrySetup
                 .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = context => !IsHealthProbe(context.Request.Path))
                 .AddHttpClientInstrumentation()
                 .AddProcessor<DatabaseSystemProcessor>()
+                .AddProcessor<UrlRedactionProcessor>()
                 .AddQueryDetection());
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration[OtlpEndpointVariable]))

@@ -22,6 +22,11 @@ public static class TelemetryTags
 
     public const string ErrorType = "error.type";
 
+    // URLs, which hold query values only as Redacted (TelemetryRedaction); http.url is the name before conventions 1.21.
+    public const string UrlFull = "url.full";
+    public const string UrlQuery = "url.query";
+    public const string HttpUrl = "http.url";
+
     public const string DbSystem = "db.system";
     public const string DbSystemName = "db.system.name";
     public const string DbQueryText = "db.query.text";

@@ -81,7 +81,7 @@ public sealed class OrderPaymentsTests(LocalPostgres postgres) : ApiTest(postgre
         var settled = await RecordChargedAsync(placed.Order.Id, "tenant-a");
 
         var stored = await Api.ReadOrderAsync(placed.Order.Id);
-        Assert.Equal(PaymentStatus.Paid, settled?.PaymentStatus);
+        Assert.Equal(ChargeRecording.Applied, settled);
         Assert.Equal((PaymentStatus.Paid, FakePaymentProvider.PaymentIdFor(placed.Order.Id), null), (stored.PaymentStatus, stored.PaymentId, stored.PaymentError));
     }
 
@@ -91,13 +91,13 @@ public sealed class OrderPaymentsTests(LocalPostgres postgres) : ApiTest(postgre
         var placed = await Api.PlaceOrderAsync(PaymentProcessing.Background);
         using var tracing = TraceApi(out var exported);
 
-        await RecordChargedAsync(placed.Order.Id, "tenant-a");
+        var first = await RecordChargedAsync(placed.Order.Id, "tenant-a");
         var afterFirst = await Api.ReadOrderRowVersionAsync(placed.Order.Id);
         var second = await RecordChargedAsync(placed.Order.Id, "tenant-a");
         var afterSecond = await Api.ReadOrderRowVersionAsync(placed.Order.Id);
 
         tracing.ForceFlush();
-        Assert.Equal(PaymentStatus.Paid, second?.PaymentStatus);
+        Assert.Equal((ChargeRecording.Applied, ChargeRecording.AlreadyPaid), (first, second));
         Assert.Equal(afterFirst, afterSecond);
         Assert.Single(exported, span => span.OperationName == OrdersTelemetry.Spans.RecordPayment);
     }
@@ -110,10 +110,44 @@ public sealed class OrderPaymentsTests(LocalPostgres postgres) : ApiTest(postgre
 
         var settled = await RecordChargedAsync(placed.Order.Id, "tenant-b");
 
-        Assert.Null(settled);
+        Assert.Equal(ChargeRecording.UnknownOrder, settled);
         Assert.Equal(before, await Api.ReadOrderRowVersionAsync(placed.Order.Id));
         Assert.Equal(PaymentStatus.Pending, (await Api.ReadOrderAsync(placed.Order.Id)).PaymentStatus);
     }
+
+    [Fact]
+    public async Task The_same_webhook_applied_at_once_by_two_processes_settles_each_order_once()
+    {
+        const int Orders = 20;
+        var orderIds = new List<Guid>();
+        for (var i = 0; i < Orders; i++)
+        {
+            orderIds.Add((await Api.PlaceOrderAsync(PaymentProcessing.Background)).Order.Id);
+        }
+
+        // Two service providers are two Api processes: their own connection pools, nothing shared but the database.
+        await using var otherReplica = ApiServices.Create(Api.ConnectionString, Provider);
+        var outcomes = new List<ChargeRecording[]>();
+        foreach (var orderId in orderIds)
+        {
+            using var start = new Barrier(2);
+            outcomes.Add(await Task.WhenAll(
+                Task.Run(() => ApplyAtBarrierAsync(Api, orderId, start)),
+                Task.Run(() => ApplyAtBarrierAsync(otherReplica, orderId, start))));
+        }
+
+        Assert.All(outcomes, raced => Assert.Equal([ChargeRecording.Applied, ChargeRecording.AlreadyPaid], raced.Order()));
+        foreach (var orderId in orderIds)
+        {
+            Assert.Equal(PaymentStatus.Paid, (await Api.ReadOrderAsync(orderId)).PaymentStatus);
+        }
+    }
+
+    private static Task<ChargeRecording> ApplyAtBarrierAsync(ApiServices replica, Guid orderId, Barrier start) => replica.InScopeAsync(scope =>
+    {
+        start.SignalAndWait(TimeSpan.FromSeconds(10));
+        return scope.GetRequiredService<OrderPayments>().RecordChargedAsync(orderId, "tenant-a", FakePaymentProvider.PaymentIdFor(orderId), CancellationToken.None);
+    });
 
     /// <summary>The Api's own spans while the returned Provider lives; tests in this collection run one at a time.</summary>
     private static TracerProvider TraceApi(out List<Activity> exported)
@@ -133,6 +167,6 @@ public sealed class OrderPaymentsTests(LocalPostgres postgres) : ApiTest(postgre
         return 0;
     });
 
-    private Task<Order?> RecordChargedAsync(Guid orderId, string tenantId) => Api.InScopeAsync(scope =>
+    private Task<ChargeRecording> RecordChargedAsync(Guid orderId, string tenantId) => Api.InScopeAsync(scope =>
         scope.GetRequiredService<OrderPayments>().RecordChargedAsync(orderId, tenantId, FakePaymentProvider.PaymentIdFor(orderId), CancellationToken.None));
 }

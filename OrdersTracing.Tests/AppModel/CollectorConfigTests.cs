@@ -1,4 +1,5 @@
 using OrdersTracing.AppHost.Telemetry;
+using OrdersTracing.TraceAnalysis;
 
 namespace OrdersTracing.Tests.AppModel;
 
@@ -137,6 +138,18 @@ public sealed class CollectorConfigTests
         Assert.Equal(["ERROR"], ((List<object>)((Dictionary<object, object>)policies["status_code"]["status_code"])["status_codes"]).Cast<string>());
         Assert.Equal("${env:TAIL_SAMPLING_LATENCY_THRESHOLD_MS}", ((Dictionary<object, object>)policies["latency"]["latency"])["threshold_ms"]);
         Assert.Equal("${env:TAIL_SAMPLING_PERCENTAGE}", ((Dictionary<object, object>)policies["probabilistic"]["probabilistic"])["sampling_percentage"]);
+    }
+
+    [Fact]
+    public void Tail_sampling_keeps_every_trace_in_which_a_live_detector_marked_the_root()
+    {
+        var policy = ((List<object>)Sampling().Component("processors", "tail_sampling")["policies"])
+            .Cast<Dictionary<object, object>>()
+            .Single(policy => (string)policy["type"] == "boolean_attribute");
+
+        var filter = (Dictionary<object, object>)policy["boolean_attribute"];
+        Assert.Equal((FindingEvents.Detected, "true"), ((string)filter["key"], (string)filter["value"]));
+        Assert.False(filter.ContainsKey("invert_match"));
     }
 
     [Fact]

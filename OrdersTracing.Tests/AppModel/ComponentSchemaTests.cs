@@ -1,10 +1,11 @@
+using System.Text.RegularExpressions;
 using OrdersTracing.AppHost.Infrastructure;
 using OrdersTracing.AppHost.Telemetry;
 
 namespace OrdersTracing.Tests.AppModel;
 
 /// <summary>The shipped configs, expanded with the environment the AppHost gives, checked against the components' own keys and types.</summary>
-public sealed class ComponentSchemaTests
+public sealed partial class ComponentSchemaTests
 {
     private static readonly string CollectorFolder = CollectorConfig.FolderOf(Path.Combine("Telemetry", "OpenTelemetryCollector"));
     private static readonly string JaegerConfig = Path.Combine(CollectorConfig.FolderOf(Path.Combine("Telemetry", "Jaeger")), "config.yaml");
@@ -33,17 +34,132 @@ public sealed class ComponentSchemaTests
         Assert.Empty(errors);
     }
 
-    [Theory]
-    [InlineData(InfrastructureMode.Containers)]
-    [InlineData(InfrastructureMode.Local)]
-    public async Task Jaegers_config_decodes_with_the_environment_the_apphost_gives(InfrastructureMode mode)
+    public static TheoryData<InfrastructureMode, string[]> JaegerConfigurations => new()
     {
-        var config = CollectorConfig.Load(JaegerConfig);
-        var environment = await EnvironmentOfAsync(mode, "jaeger", []);
+        { InfrastructureMode.Containers, [] },
+        { InfrastructureMode.Local, [] },
+        { InfrastructureMode.Containers, ["--Parameters:trace-retention=720h"] },
+        { InfrastructureMode.Containers, ["--Parameters:trace-store=elasticsearch", "--Parameters:elasticsearch-urls=http://search:9200"] },
+        { InfrastructureMode.Local, ["--Parameters:trace-store=elasticsearch", "--Parameters:elasticsearch-urls=http://search:9200"] },
+        { InfrastructureMode.Containers, ["--Parameters:trace-store=opensearch", "--Parameters:elasticsearch-urls=http://search-1:9200,http://search-2:9200"] },
+    };
+
+    /// <summary>The files Jaeger is started with, read from its own arguments, so that an overlay the AppHost adds is checked too.</summary>
+    [Theory]
+    [MemberData(nameof(JaegerConfigurations))]
+    public async Task Jaegers_configs_decode_with_the_environment_the_apphost_gives(InfrastructureMode mode, string[] arguments)
+    {
+        using var programs = mode == InfrastructureMode.Local
+            ? FakeProgramsOnPath.Create(JaegerExtensions.Program, OpenTelemetryCollectorExtensions.Program)
+            : null;
+        await using var host = await UnstartedAppHost.BuildAsync(mode, arguments);
+        await host.PrepareForStartAsync();
+        var files = ConfigFiles(await host.ArgumentsOfAsync("jaeger"));
+        var config = CollectorConfig.Load([.. files]);
+        var environment = await host.EnvironmentOfAsync("jaeger");
 
         var errors = ComponentSchema.Load().Check(config, environment);
 
+        Assert.Equal(JaegerExtensions.BaseConfig, Path.GetFileName(files[0]));
         Assert.Empty(errors);
+        Assert.Empty(JaegerStorageReferences.Check(config));
+        var read = files.SelectMany(file => EnvironmentPlaceholder().Matches(File.ReadAllText(file)).Select(match => match.Groups[1].Value)).Distinct();
+        Assert.All(read, variable => Assert.True(environment.ContainsKey(variable), $"the AppHost does not set {variable}"));
+    }
+
+    [Fact]
+    public void A_misspelled_badger_key_is_refused()
+    {
+        var config = Jaeger(JaegerExtensions.StoreConfig(TraceStore.Badger));
+        var badger = Badger(config);
+        badger["ttl"] = new Dictionary<object, object> { ["span"] = "72h" };
+
+        var errors = ComponentSchema.Load().Check(config, JaegerEnvironment());
+
+        Assert.Contains("extensions::jaeger_storage::backends::trace_store::badger::ttl::span: unknown key (the Collector decodes with unused keys as errors).", errors);
+    }
+
+    [Theory]
+    [InlineData("JAEGER_TRACE_RETENTION", "72", "extensions::jaeger_storage::backends::trace_store::badger::ttl::spans: '72' is not a duration with a unit.")]
+    [InlineData("PROMETHEUS_ENDPOINT", "", "extensions::jaeger_storage::metric_backends::metrics_store::prometheus::endpoint: required, and empty or missing after ${env:…} expansion.")]
+    [InlineData("JAEGER_QUERY_HTTP_ENDPOINT", "[0.0.0.0:16686]", "extensions::jaeger_query::http::endpoint: expected string, got '[0.0.0.0:16686]'.")]
+    public void A_wrong_or_missing_jaeger_value_after_expansion_is_refused(string variable, string value, string expected)
+    {
+        var environment = new Dictionary<string, string>(JaegerEnvironment()) { [variable] = value };
+
+        var errors = ComponentSchema.Load().Check(Jaeger(JaegerExtensions.StoreConfig(TraceStore.Badger), JaegerExtensions.MonitorConfig), environment);
+
+        Assert.Contains(expected, errors);
+    }
+
+    [Fact]
+    public void An_empty_cluster_address_is_refused()
+    {
+        var environment = new Dictionary<string, string>(JaegerEnvironment()) { ["ELASTICSEARCH_URLS"] = "" };
+
+        var errors = ComponentSchema.Load().Check(Jaeger(JaegerExtensions.StoreConfig(TraceStore.Elasticsearch)), environment);
+
+        Assert.Contains("extensions::jaeger_storage::backends::trace_store::elasticsearch::server_urls: required, and empty or missing after ${env:…} expansion.", errors);
+    }
+
+    [Fact]
+    public void Two_store_overlays_at_once_are_refused_as_jaeger_refuses_a_backend_of_two_types()
+    {
+        var config = Jaeger(JaegerExtensions.StoreConfig(TraceStore.Badger), JaegerExtensions.StoreConfig(TraceStore.Elasticsearch));
+
+        var errors = ComponentSchema.Load().Check(config, JaegerEnvironment());
+
+        Assert.Contains(errors, error => error.StartsWith("extensions::jaeger_storage::backends::trace_store: needs exactly one of", StringComparison.Ordinal)
+            && error.EndsWith("has badger, elasticsearch.", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_base_config_alone_is_refused_for_want_of_a_trace_store()
+    {
+        var config = Jaeger();
+
+        var errors = ComponentSchema.Load().Check(config, JaegerEnvironment());
+
+        Assert.Contains("extensions::jaeger_storage::backends: required, and empty or missing after ${env:…} expansion.", errors);
+        Assert.Contains("extensions::jaeger_query::storage::traces: 'trace_store' is not defined in jaeger_storage::backends (none is).", JaegerStorageReferences.Check(config));
+    }
+
+    [Theory]
+    [InlineData("latency_unit", "milliseconds", "extensions::jaeger_storage::metric_backends::metrics_store::prometheus::latency_unit: 'milliseconds' is not one of ms, s.")]
+    [InlineData("normalise_calls", "true", "extensions::jaeger_storage::metric_backends::metrics_store::prometheus::normalise_calls: unknown key (the Collector decodes with unused keys as errors).")]
+    [InlineData("normalize_duration", "yes", "extensions::jaeger_storage::metric_backends::metrics_store::prometheus::normalize_duration: 'yes' is not a bool.")]
+    public void A_wrong_monitor_setting_is_refused(string key, string value, string expected)
+    {
+        var config = Jaeger(JaegerExtensions.StoreConfig(TraceStore.Badger), JaegerExtensions.MonitorConfig);
+        var prometheus = (Dictionary<object, object>)((Dictionary<object, object>)((Dictionary<object, object>)
+            config.Component("extensions", "jaeger_storage")["metric_backends"])["metrics_store"])["prometheus"];
+        prometheus[key] = value;
+
+        var errors = ComponentSchema.Load().Check(config, JaegerEnvironment());
+
+        Assert.Contains(expected, errors);
+    }
+
+    [Fact]
+    public void A_misspelled_metrics_store_is_refused()
+    {
+        var config = Jaeger(JaegerExtensions.StoreConfig(TraceStore.Badger), JaegerExtensions.MonitorConfig);
+        ((Dictionary<object, object>)config.Component("extensions", "jaeger_query")["storage"])["metrics"] = "metric_store";
+
+        var errors = JaegerStorageReferences.Check(config);
+
+        Assert.Contains("extensions::jaeger_query::storage::metrics: 'metric_store' is not defined in jaeger_storage::metric_backends (metrics_store are).", errors);
+    }
+
+    [Fact]
+    public void A_misspelled_prometheus_translation_strategy_is_refused()
+    {
+        var config = Sampling();
+        config.Component("exporters", "prometheus")["translation_strategy"] = "UnderscoreEscapingWithSuffix";
+
+        var errors = ComponentSchema.Load().Check(config, SamplingEnvironment());
+
+        Assert.Contains(errors, error => error.StartsWith("exporters::prometheus::translation_strategy: 'UnderscoreEscapingWithSuffix' is not one of", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -120,6 +236,33 @@ public sealed class ComponentSchemaTests
         Assert.Contains(expected, errors);
     }
 
+    private static CollectorConfig Jaeger(params string[] overlays) =>
+        CollectorConfig.Load([JaegerConfig, .. overlays.Select(overlay => Path.Combine(Path.GetDirectoryName(JaegerConfig)!, overlay))]);
+
+    private static Dictionary<object, object> Badger(CollectorConfig config) =>
+        (Dictionary<object, object>)((Dictionary<object, object>)((Dictionary<object, object>)
+            config.Component("extensions", "jaeger_storage")["backends"])["trace_store"])["badger"];
+
+    /// <summary>Jaeger's <c>--config</c> files as local paths: a container's <c>/etc/jaeger/x.yaml</c> is the same file in Telemetry/Jaeger.</summary>
+    private static List<string> ConfigFiles(IReadOnlyList<string> arguments) =>
+        [.. arguments.Select((argument, i) => (argument, i))
+            .Where(argument => argument.i > 0 && arguments[argument.i - 1] == "--config")
+            .Select(argument => Path.Combine(Path.GetDirectoryName(JaegerConfig)!, Path.GetFileName(argument.argument)))];
+
+    /// <summary>A sound environment for Jaeger with Badger and the Monitor tab, as the AppHost gives it in container mode.</summary>
+    private static Dictionary<string, string> JaegerEnvironment() => new()
+    {
+        ["JAEGER_QUERY_HTTP_ENDPOINT"] = "0.0.0.0:16686",
+        ["JAEGER_QUERY_GRPC_ENDPOINT"] = "0.0.0.0:16685",
+        ["JAEGER_OTLP_GRPC_ENDPOINT"] = "0.0.0.0:4317",
+        ["JAEGER_OTLP_HTTP_ENDPOINT"] = "0.0.0.0:4318",
+        ["JAEGER_HEALTH_ENDPOINT"] = "0.0.0.0:13133",
+        ["JAEGER_BADGER_DIRECTORY"] = "/badger",
+        ["JAEGER_TRACE_RETENTION"] = "72h",
+        ["ELASTICSEARCH_URLS"] = "http://search:9200",
+        ["PROMETHEUS_ENDPOINT"] = "http://prometheus:9090",
+    };
+
     private static CollectorConfig Sampling() => CollectorConfig.Load(Path.Combine(CollectorFolder, OpenTelemetryCollectorExtensions.SamplingConfig));
 
     /// <summary>A sound environment for config.yaml, as the AppHost gives it in container mode, for tests that break one value.</summary>
@@ -152,4 +295,7 @@ public sealed class ComponentSchemaTests
 
         return await host.EnvironmentOfAsync(resource);
     }
+
+    [GeneratedRegex(@"\$\{env:([A-Z0-9_]+)\}")]
+    private static partial Regex EnvironmentPlaceholder();
 }

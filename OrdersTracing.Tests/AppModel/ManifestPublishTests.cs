@@ -67,6 +67,7 @@ public sealed class ManifestPublishTests(PublishedManifest manifest) : IClassFix
         Assert.Equal("container.v0", types["postgres"]);
         Assert.Equal("container.v1", types["jaeger"]);
         Assert.Equal("container.v1", types["collector"]);
+        Assert.Equal("container.v1", types["prometheus"]);
         Assert.All(["api", "web", "payments"], project => Assert.Equal("project.v0", types[project]));
         Assert.Contains("ordersdb", types.Keys);
     }
@@ -74,12 +75,36 @@ public sealed class ManifestPublishTests(PublishedManifest manifest) : IClassFix
     [Theory]
     [InlineData("jaeger", "JAEGER_VERSION")]
     [InlineData("collector", "COLLECTOR_VERSION")]
+    [InlineData("prometheus", "PROMETHEUS_VERSION")]
     public void The_tracing_backends_are_built_from_a_dockerfile_with_a_pinned_version(string resource, string versionArgument)
     {
         var build = Resources[resource]!["build"]!;
 
         Assert.EndsWith("Dockerfile", (string)build["dockerfile"]!);
-        Assert.Matches(@"^\d+\.\d+\.\d+$", (string)build["args"]![versionArgument]!);
+        Assert.Matches(@"^v?\d+\.\d+\.\d+$", (string)build["args"]![versionArgument]!);
+    }
+
+    [Theory]
+    [InlineData("jaeger", "/badger")]
+    [InlineData("prometheus", "/prometheus")]
+    public void The_stores_keep_their_data_on_a_named_volume(string resource, string target)
+    {
+        var volume = Assert.Single(Resources[resource]!["volumes"]!.AsArray());
+
+        Assert.Equal(target, (string)volume!["target"]!);
+        Assert.False(string.IsNullOrEmpty((string?)volume["name"]), "an anonymous volume is a new one at every deployment");
+        Assert.False((bool)volume["readOnly"]!);
+    }
+
+    [Fact]
+    public void Published_jaeger_keeps_traces_in_badger_for_the_retention_parameter_and_reads_prometheus()
+    {
+        var environment = Resources["jaeger"]!["env"]!;
+
+        Assert.Equal("{trace-retention.value}", (string)environment["JAEGER_TRACE_RETENTION"]!);
+        Assert.Equal("72h", (string)Resources["trace-retention"]!["inputs"]!["value"]!["default"]!["value"]!);
+        Assert.Equal("{prometheus.bindings.http.url}", (string)environment["PROMETHEUS_ENDPOINT"]!);
+        Assert.Equal("\"collector:8889\"", (string)Resources["prometheus"]!["build"]!["args"]!["SCRAPE_TARGETS"]!);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using Aspire.Hosting.ApplicationModel;
 using OrdersTracing.AppHost.Identity;
 using OrdersTracing.AppHost.Infrastructure;
+using OrdersTracing.AppHost.Services;
 using OrdersTracing.ServiceDefaults.Identity;
 
 namespace OrdersTracing.Tests.AppModel;
@@ -64,5 +65,38 @@ public sealed class ServiceWiringTests
         var waits = host.Resource("web").Annotations.OfType<WaitAnnotation>();
 
         Assert.Contains(waits, wait => wait.Resource.Name == "api" && wait.WaitType == WaitType.WaitUntilHealthy);
+    }
+
+    [Theory]
+    [InlineData(InfrastructureMode.Containers)]
+    [InlineData(InfrastructureMode.Local)]
+    public async Task The_api_replicas_parameter_runs_that_many_api_processes(InfrastructureMode mode)
+    {
+        await using var host = await UnstartedAppHost.BuildAsync(mode, $"--Parameters:{ServiceReplicasExtensions.ApiReplicasName}=2");
+
+        var replicas = host.Resource("api").Annotations.OfType<ReplicaAnnotation>();
+
+        Assert.Equal(2, Assert.Single(replicas).Replicas);
+    }
+
+    [Fact]
+    public async Task One_api_process_runs_by_default()
+    {
+        await using var host = await UnstartedAppHost.BuildAsync(InfrastructureMode.Local);
+
+        Assert.Empty(host.Resource("api").Annotations.OfType<ReplicaAnnotation>());
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("two")]
+    [InlineData("9")]
+    public async Task An_impossible_number_of_api_replicas_stops_the_apphost_naming_the_parameter(string value)
+    {
+        var building = UnstartedAppHost.BuildAsync(InfrastructureMode.Local, $"--Parameters:{ServiceReplicasExtensions.ApiReplicasName}={value}");
+
+        var error = await Assert.ThrowsAsync<Aspire.Hosting.DistributedApplicationException>(async () => await (await building).DisposeAsync());
+
+        Assert.Contains($"Parameters:{ServiceReplicasExtensions.ApiReplicasName}", error.Message);
     }
 }

@@ -30,7 +30,7 @@ public sealed partial class BenchmarkSmokeTests
             }
 
             Assert.DoesNotContain("NaN", page);
-            foreach (var plot in new[] { "perf-latency-percentiles.png", "perf-index-listing.png", "perf-export-drops.png" })
+            foreach (var plot in new[] { "perf-latency-percentiles.png", "perf-cpu-per-request.png", "perf-index-listing.png", "perf-export-drops.png" })
             {
                 var image = new FileInfo(Path.Combine(output.FullName, "images", plot));
                 Assert.True(image.Exists && image.Length > 0, $"{plot} is missing or empty.");

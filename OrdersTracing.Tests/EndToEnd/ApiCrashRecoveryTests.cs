@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using OrdersTracing.ServiceDefaults.Faults;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 
@@ -9,9 +10,8 @@ namespace OrdersTracing.Tests.EndToEnd;
 public sealed class ApiCrashRecoveryTests(FaultsAppFixture fixture) : IAsyncDisposable
 {
     private const int Orders = 12;
-    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
 
-    public async ValueTask DisposeAsync() => await fixture.SetProviderFaultsAsync(new { });
+    public async ValueTask DisposeAsync() => await fixture.SwitchFaultsOffAsync();
 
     [Fact]
     public async Task An_api_killed_while_charging_background_payments_charges_each_order_exactly_once_after_restart()
@@ -20,17 +20,17 @@ public sealed class ApiCrashRecoveryTests(FaultsAppFixture fixture) : IAsyncDisp
         var tenant = TestIds.Tenant();
         // Each first charge takes a second to answer, so the kill falls in the middle of the worker's batch however
         // fast the machine is: some payments charged and not yet recorded, some not charged at all.
-        await fixture.SetProviderFaultsAsync(new { slowFirstAttempts = 1, slowAnswer = "00:00:01" });
+        await fixture.SwitchOnAsync(new FaultSpec(FaultKind.ProviderTimeout, FaultCatalogue.Services.Payments, Amount: 1000, Attempts: 1));
         var placed = await FaultLoad.PlaceOrdersAsync(api, tenant, Orders, concurrency: 4, payment: "Background");
         Assert.All(placed, order => Assert.Equal(HttpStatusCode.Created, order.Status));
         var orderIds = placed.Select(order => order.OrderId!).ToList();
 
-        var chargedBeforeKill = await WaitForAsync<int>(async () => await CountChargedAsync(orderIds) is > 0 and var charged ? charged : (int?)null);
+        var chargedBeforeKill = await Poll.UntilAsync<int>(async () => await fixture.CountChargedAsync(orderIds) is > 0 and var charged ? charged : (int?)null);
         await KillApiAsync();
         var restarted = Stopwatch.StartNew();
         var restart = await fixture.App.ResourceCommands.ExecuteCommandAsync("api", KnownResourceCommands.StartCommand, TestContext.Current.CancellationToken);
         await fixture.App.ResourceNotifications.WaitForResourceHealthyAsync("api", TestContext.Current.CancellationToken);
-        var outbox = await WaitForAsync<(int Pending, int Processed, int Paid)>(async () => await ReadOutboxAsync(tenant) is { Pending: 0 } settled ? settled : null);
+        var outbox = await Poll.UntilAsync<OutboxCounts>(async () => await fixture.ReadOutboxAsync(tenant) is { Pending: 0 } settled ? settled : null);
         var charges = new List<(int Requests, int Charges)>();
         foreach (var orderId in orderIds)
         {
@@ -56,48 +56,5 @@ public sealed class ApiCrashRecoveryTests(FaultsAppFixture fixture) : IAsyncDisp
         }
 
         await fixture.App.ResourceNotifications.WaitForResourceAsync("api", KnownResourceStates.TerminalStates, TestContext.Current.CancellationToken);
-    }
-
-    private async Task<int> CountChargedAsync(IEnumerable<string> orderIds)
-    {
-        var charged = 0;
-        foreach (var orderId in orderIds)
-        {
-            charged += (await fixture.GetChargesAsync(orderId)).Charges > 0 ? 1 : 0;
-        }
-
-        return charged;
-    }
-
-    private async Task<(int Pending, int Processed, int Paid)?> ReadOutboxAsync(string tenant)
-    {
-        await using var db = await fixture.OpenDatabaseAsync();
-        await using var query = new Npgsql.NpgsqlCommand(
-            """
-            SELECT count(*) FILTER (WHERE o.processed_at IS NULL),
-                   count(*) FILTER (WHERE o.processed_at IS NOT NULL),
-                   count(*) FILTER (WHERE r.payment_status = 'paid')
-            FROM payment_outbox o JOIN orders r ON r.id = o.order_id
-            WHERE o.tenant_id = @tenant
-            """, db);
-        query.Parameters.AddWithValue("tenant", tenant);
-        await using var reader = await query.ExecuteReaderAsync();
-        await reader.ReadAsync();
-        return ((int)reader.GetInt64(0), (int)reader.GetInt64(1), (int)reader.GetInt64(2));
-    }
-
-    private static async Task<T> WaitForAsync<T>(Func<Task<T?>> read) where T : struct
-    {
-        var stopwatch = Stopwatch.StartNew();
-        while (true)
-        {
-            if (await read() is { } value)
-            {
-                return value;
-            }
-
-            Assert.True(stopwatch.Elapsed < Deadline, "timed out");
-            await Task.Delay(TimeSpan.FromMilliseconds(200));
-        }
     }
 }

@@ -34,6 +34,7 @@ public sealed class BrowserTelemetryRelayTests(OrdersAppFixture fixture) : IDisp
     [Fact]
     public async Task A_flood_from_one_client_is_cut_to_the_rate_cap_with_429_and_the_relay_recovers_after_the_window()
     {
+        // Each export claims another client in X-Forwarded-For; with no known proxy (the default) it is still one client.
         await WaitForAFreshWindowAsync();
         var body = OtlpJsonExports.Span(TestIds.NewTraceId(), TestIds.NewSpanId());
 
@@ -41,7 +42,9 @@ public sealed class BrowserTelemetryRelayTests(OrdersAppFixture fixture) : IDisp
         HttpResponseMessage? firstRefusal = null;
         for (var i = 0; i < RequestsPerWindow * 3; i++)
         {
-            var response = await web.PostAsync(OtlpJsonExports.RelayPath, OtlpJsonExports.Json(body), TestContext.Current.CancellationToken);
+            using var export = new HttpRequestMessage(HttpMethod.Post, OtlpJsonExports.RelayPath) { Content = OtlpJsonExports.Json(body) };
+            export.Headers.Add("X-Forwarded-For", $"203.0.113.{i % 250}");
+            var response = await web.SendAsync(export, TestContext.Current.CancellationToken);
             answers.Add(response.StatusCode);
             if (response.StatusCode == HttpStatusCode.TooManyRequests && firstRefusal is null)
             {

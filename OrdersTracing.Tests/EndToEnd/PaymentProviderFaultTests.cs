@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using OrdersTracing.ServiceDefaults.Faults;
 using OrdersTracing.TraceAnalysis;
 
 namespace OrdersTracing.Tests.EndToEnd;
@@ -22,18 +23,18 @@ public sealed class PaymentProviderFaultTests(FaultsAppFixture fixture) : IAsync
     /// </summary>
     public async ValueTask InitializeAsync()
     {
-        await fixture.SetProviderFaultsAsync(new { });
+        await fixture.SwitchFaultsOffAsync();
         using var api = fixture.CreateApiClient();
         Assert.NotNull(await PlaceUntilPaidAsync(api, TestIds.Tenant()));
     }
 
-    public async ValueTask DisposeAsync() => await fixture.SetProviderFaultsAsync(new { });
+    public async ValueTask DisposeAsync() => await fixture.SwitchFaultsOffAsync();
 
     [Fact]
     public async Task A_provider_failing_twice_is_retried_with_the_same_key_each_attempt_is_a_span_and_the_order_is_charged_once()
     {
         using var api = fixture.CreateApiClient();
-        await fixture.SetProviderFaultsAsync(new { failFirstAttempts = 2 });
+        await fixture.SwitchOnAsync(new FaultSpec(FaultKind.ProviderErrors, FaultCatalogue.Services.Payments, Attempts: 2));
         var traceId = TestIds.NewTraceId();
 
         var order = await FaultLoad.PlaceOrderAsync(api, TestIds.Tenant(), payment: "Synchronous", traceId: traceId);
@@ -55,7 +56,7 @@ public sealed class PaymentProviderFaultTests(FaultsAppFixture fixture) : IAsync
     public async Task A_charge_whose_answer_times_out_is_retried_with_the_same_key_and_not_charged_twice()
     {
         using var api = fixture.CreateApiClient();
-        await fixture.SetProviderFaultsAsync(new { slowFirstAttempts = 1, slowAnswer = SlowAnswer.ToString("c", CultureInfo.InvariantCulture) });
+        await fixture.SwitchOnAsync(new FaultSpec(FaultKind.ProviderTimeout, FaultCatalogue.Services.Payments, Amount: SlowAnswer.TotalMilliseconds, Attempts: 1));
         var traceId = TestIds.NewTraceId();
 
         var order = await FaultLoad.PlaceOrderAsync(api, TestIds.Tenant(), payment: "Synchronous", traceId: traceId);
@@ -81,7 +82,7 @@ public sealed class PaymentProviderFaultTests(FaultsAppFixture fixture) : IAsync
     {
         using var api = fixture.CreateApiClient();
         var tenant = TestIds.Tenant();
-        await fixture.SetProviderFaultsAsync(new { failureRate = 1.0 });
+        await fixture.SwitchOnAsync(new FaultSpec(FaultKind.ProviderErrors, FaultCatalogue.Services.Payments));
 
         var failed = new List<(LoadResult Order, int Requests)>();
         var stopwatch = Stopwatch.StartNew();
@@ -91,7 +92,7 @@ public sealed class PaymentProviderFaultTests(FaultsAppFixture fixture) : IAsync
             failed.Add((order, (await fixture.GetChargesAsync(OrderIdOf(order))).Requests));
         }
 
-        await fixture.SetProviderFaultsAsync(new { });
+        await fixture.SwitchFaultsOffAsync();
         var closing = Stopwatch.StartNew();
         var recovered = await PlaceUntilPaidAsync(api, tenant);
         FaultLoad.Report("provider-keeps-failing",

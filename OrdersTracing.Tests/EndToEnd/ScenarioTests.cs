@@ -33,9 +33,11 @@ public sealed class ScenarioTests(OrdersAppFixture fixture)
         var root = Assert.Single(spans, span => span.Service == "api" && span.Kind == TraceSpanKind.Server);
         Assert.Equal(("true", $"{Orders}"), (root["n_plus_one.detected"], root["n_plus_one.count"]));
         Assert.Equal(SqlNormalizer.Normalize(queries[^1]["db.query.text"]), root["n_plus_one.statement"]);
-        Assert.Contains(root.Events, e => e.Name == "n_plus_one");
-        var found = Assert.Single(QueryFindings.Find(spans, minimumTotalDuration: TimeSpan.Zero).NPlusOne);
-        Assert.Equal(Orders, found.Count);
+        var live = Assert.Single(StoredTraceDetection.LiveFindings(spans), finding => finding.Kind == FindingKind.NPlusOneDb);
+        var found = Assert.Single(
+            StoredTraceDetection.Find(spans, new DetectionThresholds { MinimumTotalDuration = TimeSpan.Zero }), finding => finding.Kind == FindingKind.NPlusOneDb);
+        Assert.Equal((Orders, Orders), (live.Count, found.Count));
+        Assert.Equal(live.EvidenceSpanIds, found.EvidenceSpanIds);
     }
 
     [Fact]
@@ -75,7 +77,7 @@ public sealed class ScenarioTests(OrdersAppFixture fixture)
         var paymentOnPath = path.Sections.Where(section => IsWithin(section.Span, payment, spans)).Sum(section => section.Duration.TotalMilliseconds);
         var share = paymentOnPath / path.Root.Duration.TotalMilliseconds;
         Assert.True(share >= 0.5, $"the payment holds {share:P0} of the request");
-        Assert.Contains(Findings.Describe(spans), finding => finding.Contains("move it to the background", StringComparison.Ordinal));
+        Assert.Contains(Findings.Of(spans), finding => finding.Kind == FindingKind.DominantDependency && finding.Remedy == "move it to the background");
     }
 
     [Fact]
@@ -162,7 +164,9 @@ public sealed class ScenarioTests(OrdersAppFixture fixture)
         Assert.Equal(Orders, (await sequential.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("orders").GetInt32());
         Assert.Equal(await sequential.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), await parallel.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
         Assert.All(sequentialQueries.Zip(sequentialQueries.Skip(1)), pair => Assert.True(pair.First.End <= pair.Second.Start, $"{pair.Second} started before {pair.First} ended"));
-        Assert.Contains(parallelQueries.Zip(parallelQueries.Skip(1)), pair => pair.Second.Start < pair.First.End);
+        // Whether six one-millisecond queries overlap is up to the machine's load; that they are sent at once is pinned
+        // by Tests/Api/ScenarioTests, behind a lock.
+        Assert.Equal(SummaryQueries, parallelQueries.Count);
         Report("summary", sequentialQueries, parallelQueries);
     }
 

@@ -2,6 +2,7 @@ using OrdersTracing.AppHost.Telemetry;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
+using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using OpenTelemetry;
 using OpenTelemetry.Exporter;
@@ -10,7 +11,7 @@ using OrdersTracing.AppHost.Infrastructure;
 
 namespace OrdersTracing.Tests.EndToEnd;
 
-/// <summary>The application with Jaeger and the Collector as local programs, tail sampling at 10 % and 1 s.</summary>
+/// <summary>The application with Jaeger (Badger in a folder of this run) and the Collector as local programs, tail sampling at 10 % and 1 s.</summary>
 public sealed class TracingPipelineFixture : OrdersAppFixture
 {
     protected override IEnumerable<string> AppHostArguments =>
@@ -27,7 +28,7 @@ public sealed class TailSamplingPipelineTests
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(90);
 
     [Fact]
-    public async Task Errors_and_slow_traces_always_reach_jaeger_and_about_a_tenth_of_the_rest_do()
+    public async Task Errors_and_slow_traces_always_reach_jaeger_and_about_a_tenth_of_the_rest_do_and_they_outlive_a_jaeger_restart()
     {
         var missing = new[] { JaegerExtensions.Program, OpenTelemetryCollectorExtensions.Program }
             .Where(program => ListenerExtensions.FindOnPath(program) is null)
@@ -63,6 +64,14 @@ public sealed class TailSamplingPipelineTests
         await WaitUntilInJaegerAsync(jaeger, slowTrace);
         var kept = await CountSettledAsync(jaeger, fast);
         Assert.InRange(kept, FastTraces * 5 / 100, FastTraces * 20 / 100);
+
+        // Badger keeps them on disk: a Jaeger restarted (stopped and started again by the AppHost) still has every one.
+        var restart = await fixture.App.ResourceCommands.ExecuteCommandAsync("jaeger", KnownResourceCommands.RestartCommand, TestContext.Current.CancellationToken);
+        Assert.True(restart.Success, restart.Message);
+        await fixture.App.ResourceNotifications.WaitForResourceHealthyAsync("jaeger", TestContext.Current.CancellationToken);
+        Assert.True(await IsInJaegerAsync(jaeger, errorTrace), $"the error trace {errorTrace} is gone after Jaeger restarted");
+        Assert.True(await IsInJaegerAsync(jaeger, slowTrace), $"the slow trace {slowTrace} is gone after Jaeger restarted");
+        Assert.Equal(kept, await CountSettledAsync(jaeger, fast));
     }
 
     /// <summary>A trace longer than the latency threshold: this test's own root span, kept open around a fast request.</summary>

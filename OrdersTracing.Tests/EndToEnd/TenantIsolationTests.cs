@@ -1,9 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 using OrdersTracing.AppHost.Payments;
-using OrdersTracing.ServiceDefaults.Webhooks;
 
 namespace OrdersTracing.Tests.EndToEnd;
 
@@ -101,12 +99,12 @@ public sealed class TenantIsolationTests(OrdersAppFixture fixture)
     {
         using var api = fixture.CreateApiClient();
         var (owner, other) = (TestIds.Tenant(), TestIds.Tenant());
-        var orderId = await DeclinedOrderAsync(api, owner);
+        var orderId = await ApiCalls.PlaceDeclinedOrderAsync(api, owner);
 
         using var misdirected = await SendSucceededWebhookAsync(api, orderId, other);
-        var afterMisdirected = await PaymentStatusAsync(api, owner, orderId);
+        var afterMisdirected = await ApiCalls.PaymentStatusAsync(api, owner, orderId);
         using var addressed = await SendSucceededWebhookAsync(api, orderId, owner);
-        var afterAddressed = await PaymentStatusAsync(api, owner, orderId);
+        var afterAddressed = await ApiCalls.PaymentStatusAsync(api, owner, orderId);
 
         Assert.Equal(HttpStatusCode.OK, misdirected.StatusCode);
         Assert.Equal("payment_failed", afterMisdirected);
@@ -114,33 +112,10 @@ public sealed class TenantIsolationTests(OrdersAppFixture fixture)
         Assert.Equal("paid", afterAddressed);
     }
 
-    private static async Task<string> DeclinedOrderAsync(HttpClient api, string tenant)
-    {
-        var order = JsonContent.Create(new { items = new[] { new { sku = "tea", quantity = 1, unitPrice = 4.00m } }, paymentMethod = "pm_card_chargeDeclined" });
-        using var response = await ApiCalls.SendAsync(api, HttpMethod.Post, "/api/orders", tenant, TestIds.User(), order);
-
-        Assert.Equal(HttpStatusCode.PaymentRequired, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("orderId").GetString()!;
-    }
-
     private async Task<HttpResponseMessage> SendSucceededWebhookAsync(HttpClient api, string orderId, string tenant)
     {
-        // The secret the AppHost generated and handed to the Api, read back the way the Api got it.
         var secret = await fixture.EnvironmentVariableAsync("api", $"{PaymentProviderResourceExtensions.ConfigurationSection}__WebhookSecret", TestContext.Current.CancellationToken);
-        var body = JsonSerializer.Serialize(new
-        {
-            type = "payment_intent.succeeded",
-            data = new { @object = new { id = $"pi_{Guid.NewGuid():N}", metadata = new { order_id = orderId, tenant_id = tenant } } },
-        });
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/payments/webhook") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-        request.Headers.Add(WebhookSignature.HeaderName, WebhookSignature.Sign(body, secret, DateTimeOffset.UtcNow));
-
+        using var request = ApiCalls.SucceededWebhook(orderId, tenant, $"pi_{Guid.NewGuid():N}", secret);
         return await api.SendAsync(request, TestContext.Current.CancellationToken);
-    }
-
-    private static async Task<string?> PaymentStatusAsync(HttpClient api, string tenant, string orderId)
-    {
-        using var response = await ApiCalls.SendAsync(api, HttpMethod.Get, $"/api/orders/{orderId}", tenant, TestIds.User());
-        return (await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("paymentStatus").GetString();
     }
 }

@@ -7,6 +7,7 @@ using OpenTelemetry;
 using OpenTelemetry.Trace;
 using OrdersTracing.ServiceDefaults.Telemetry;
 using OrdersTracing.ServiceDefaults.Telemetry.QueryDetection;
+using OrdersTracing.TraceAnalysis;
 
 namespace OrdersTracing.Tests.Telemetry;
 
@@ -36,11 +37,12 @@ public sealed class QueryDetectionNPlusOneTests
 
         var root = Request(telemetry, timeline => RunNPlusOne(timeline, repeats: 6, milliseconds: 20));
 
-        var detection = Assert.Single(root.Events, e => e.Name == QueryDetectionTelemetry.NPlusOneEventName);
+        var detection = Assert.Single(root.Events, e => e.Name == FindingEvents.EventName);
         var tags = detection.Tags.ToDictionary(tag => tag.Key, tag => tag.Value);
-        Assert.Equal(NormalizedItemsQuery, tags[TelemetryTags.NPlusOneStatement]);
-        Assert.Equal(6, tags[TelemetryTags.NPlusOneCount]);
-        Assert.Equal(120.0, tags[TelemetryTags.NPlusOneTotalDurationMs]);
+        Assert.Equal("n_plus_one_db", tags[FindingEvents.Kind]);
+        Assert.Equal(NormalizedItemsQuery, tags[FindingEvents.Subject]);
+        Assert.Equal(6, tags[FindingEvents.Count]);
+        Assert.Equal(120.0, tags[FindingEvents.TotalDurationMs]);
     }
 
     [Fact]
@@ -210,7 +212,7 @@ public sealed class QueryDetectionNPlusOneTests
     [Fact]
     public async Task Switching_N_plus_one_detection_off_leaves_the_root_unmarked()
     {
-        await using var telemetry = await StartAsync(("Tracing:QueryDetection:NPlusOneEnabled", "false"));
+        await using var telemetry = await StartAsync(("Tracing:QueryDetection:DetectorsEnabled", "false"));
 
         var root = Request(telemetry, timeline => RunNPlusOne(timeline, repeats: 5, milliseconds: 20));
 
@@ -296,7 +298,7 @@ public sealed class QueryDetectionNPlusOneTests
     private static void AssertNotMarked(Activity root)
     {
         Assert.Null(root.GetTagItem(TelemetryTags.NPlusOneDetected));
-        Assert.DoesNotContain(root.Events, e => e.Name == QueryDetectionTelemetry.NPlusOneEventName);
+        Assert.DoesNotContain(root.Events, e => e.Name == FindingEvents.EventName);
     }
 
     /// <summary>The detector alone, with its default options and no exporter, to look at what it keeps in memory.</summary>
@@ -307,15 +309,15 @@ public sealed class QueryDetectionNPlusOneTests
 
         public StandaloneDetector()
         {
-            Processor = new NPlusOneDetectionProcessor(
+            Processor = new PerformanceDetectionProcessor(
                 Options.Create(new QueryDetectionOptions()),
-                NullLogger<NPlusOneDetectionProcessor>.Instance,
+                NullLogger<PerformanceDetectionProcessor>.Instance,
                 meters.GetRequiredService<IMeterFactory>());
             Source = new ActivitySource($"{nameof(QueryDetectionNPlusOneTests)}.{Guid.NewGuid():N}");
             tracing = Sdk.CreateTracerProviderBuilder().AddSource(Source.Name).AddProcessor(Processor).Build();
         }
 
-        public NPlusOneDetectionProcessor Processor { get; }
+        public PerformanceDetectionProcessor Processor { get; }
 
         public ActivitySource Source { get; }
 

@@ -5,29 +5,31 @@ namespace OrdersTracing.Tests.TraceAnalysis;
 public sealed class FindingsTests
 {
     [Fact]
-    public void The_stripe_call_of_the_reference_order_trace_is_named_with_its_71_percent_and_the_remedy()
+    public void The_stripe_call_of_the_reference_order_trace_is_a_finding_with_its_71_percent_and_the_remedy()
     {
         var trace = TraceBuilder.ReferenceOrderTrace();
 
-        var sentences = Findings.Describe(trace);
+        var findings = Findings.Of(trace);
 
-        Assert.Equal(["api.stripe.com: 71 % of the request; move it to the background"], sentences);
+        var dominant = Assert.Single(findings);
+        Assert.Equal((FindingKind.DominantDependency, "api.stripe.com", "move it to the background"), (dominant.Kind, dominant.Subject, dominant.Remedy));
+        Assert.Equal(71, (int)Math.Round(dominant.ShareOfRequest!.Value * 100, MidpointRounding.AwayFromZero));
     }
 
     [Fact]
-    public void A_request_whose_time_is_spent_in_its_own_service_gets_no_critical_path_sentence()
+    public void A_request_whose_time_is_spent_in_its_own_service_gets_no_finding()
     {
         var trace = new TraceBuilder();
         var root = trace.Span("POST /orders", 0, 400, kind: TraceSpanKind.Server);
         trace.Span("render", 10, 350, root);
 
-        var sentences = Findings.Describe(trace.Spans);
+        var findings = Findings.Of(trace.Spans);
 
-        Assert.Empty(sentences);
+        Assert.Empty(findings);
     }
 
     [Fact]
-    public void An_n_plus_one_group_is_described_with_its_count_statement_parent_and_duration()
+    public void An_n_plus_one_is_a_finding_with_its_count_statement_parent_duration_and_critical_path_cost()
     {
         var trace = new TraceBuilder();
         var root = trace.Span("GET /orders", 0, 1000, service: "api", kind: TraceSpanKind.Server);
@@ -38,22 +40,25 @@ public sealed class FindingsTests
             trace.Query($"SELECT * FROM order_items WHERE order_id = {i}", 40 + i * 20, i < 5 ? 14 : 13, list);
         }
 
-        var sentences = Findings.Describe(trace.Spans);
+        var findings = Findings.Of(trace.Spans);
 
-        Assert.Equal(
-            ["N+1: 15 queries `SELECT * FROM order_items WHERE order_id = ?` under `orders.list`, 200 ms; load them in one query with eager loading"],
-            sentences);
+        var nPlusOne = Assert.Single(findings);
+        Assert.Equal((FindingKind.NPlusOneDb, 15, "SELECT * FROM order_items WHERE order_id = ?", list.SpanId), (nPlusOne.Kind, nPlusOne.Count, nPlusOne.Subject, nPlusOne.ParentSpanId));
+        Assert.Equal((TimeSpan.FromMilliseconds(200), "load them in one query with eager loading"), (nPlusOne.TotalDuration, nPlusOne.Remedy));
+        Assert.Equal(TimeSpan.FromMilliseconds(200), nPlusOne.CriticalPathCost);
     }
 
     [Fact]
-    public void A_slow_query_is_described_with_its_duration_and_the_index_advice()
+    public void A_slow_query_is_a_finding_with_its_duration_and_the_index_advice()
     {
         var trace = new TraceBuilder();
         var root = trace.Span("GET /orders", 0, 2100, service: "api", kind: TraceSpanKind.Server);
         trace.Query("SELECT * FROM orders WHERE customer_email = 'a@example.com'", 50, 2000, root);
 
-        var sentences = Findings.Describe(trace.Spans);
+        var findings = Findings.Of(trace.Spans);
 
-        Assert.Equal(["slow query (2 000 ms): `SELECT * FROM orders WHERE customer_email = ?`; check the index on the filtered columns"], sentences);
+        var slow = Assert.Single(findings);
+        Assert.Equal((FindingKind.SlowDbQuery, "SELECT * FROM orders WHERE customer_email = ?"), (slow.Kind, slow.Subject));
+        Assert.Equal((TimeSpan.FromMilliseconds(2000), "check the index on the filtered columns"), (slow.TotalDuration, slow.Remedy));
     }
 }

@@ -19,7 +19,10 @@ public static class CriticalPath
     /// <summary>
     /// Computes the critical path of <paramref name="trace"/>. The root is the earliest-starting span whose parent
     /// is not in the trace, so a trace with a missing parent, or several roots, is analysed from the first one;
-    /// the other parentless spans and their subtrees get no critical path time.
+    /// the other parentless spans and their subtrees get no critical path time. A trace that starts in a browser
+    /// holds several server requests in a row (the page's, the submit's, the redirect's) under the browser's spans
+    /// (<see cref="BrowserEnvelope"/>): the longest of them, the one the person waited for, is analysed, and the
+    /// browser's spans get no timing of their own.
     /// </summary>
     public static CriticalPathResult Compute(IReadOnlyList<TraceSpan> trace)
     {
@@ -29,21 +32,22 @@ public static class CriticalPath
             throw new ArgumentException("A trace without spans has no critical path.", nameof(trace));
         }
 
-        var tree = new TraceTree(trace);
-        var root = tree.Roots[0];
+        var work = trace.Where(span => !BrowserEnvelope.Holds(span)).ToList() is { Count: > 0 } served ? served : [.. trace];
+        var tree = new TraceTree(work);
+        var root = work.Count < trace.Count ? tree.Roots.MaxBy(request => request.Duration)! : tree.Roots[0];
         var sections = Walk(Sanitise(BlockingSpans(tree, root)), root.SpanId);
         sections.Reverse();
 
         var onPath = sections
             .GroupBy(section => section.SpanId)
             .ToDictionary(group => group.Key, group => TimeSpan.FromTicks(group.Sum(section => section.End - section.Start)));
-        var spansById = trace.GroupBy(span => span.SpanId).ToDictionary(group => group.Key, group => group.First());
+        var spansById = work.GroupBy(span => span.SpanId).ToDictionary(group => group.Key, group => group.First());
 
         return new CriticalPathResult(
             root,
             [.. sections.Select(section => new CriticalPathSection(
                 spansById[section.SpanId], FromTicks(section.Start), FromTicks(section.End)))],
-            [.. trace.Select(span => Timing(span, tree, onPath.GetValueOrDefault(span.SpanId), root.Duration))]);
+            [.. work.Select(span => Timing(span, tree, onPath.GetValueOrDefault(span.SpanId), root.Duration))]);
     }
 
     private static SpanTiming Timing(TraceSpan span, TraceTree tree, TimeSpan onPath, TimeSpan rootDuration) =>

@@ -5,10 +5,15 @@ namespace OrdersTracing.TraceAnalysis;
 /// for. Shortening anything off the path does not make the request faster.
 /// </summary>
 /// <param name="Sections">In time order, first to last; together they cover the root's duration.</param>
-/// <param name="Spans">One entry per span of the trace, in the trace's order.</param>
+/// <param name="Spans">
+/// One entry per span of the trace, in the trace's order, except the browser's envelope spans
+/// (<see cref="BrowserEnvelope"/>): they are no one's work, so nothing that ranks spans by their time can name them.
+/// </param>
 public sealed record CriticalPathResult(TraceSpan Root, IReadOnlyList<CriticalPathSection> Sections, IReadOnlyList<SpanTiming> Spans)
 {
-    public SpanTiming Timing(TraceSpan span) => Spans.First(timing => timing.Span.SpanId == span.SpanId);
+    /// <summary>The span's timing; a browser envelope span's is its duration, none of it on the critical path.</summary>
+    public SpanTiming Timing(TraceSpan span) =>
+        Spans.FirstOrDefault(timing => timing.Span.SpanId == span.SpanId) ?? new SpanTiming(span, span.Duration, TimeSpan.Zero, 0);
 }
 
 /// <summary>A stretch of the critical path during which <paramref name="Span"/> itself, not a child, was working.</summary>

@@ -1,51 +1,40 @@
-using System.Globalization;
-
 namespace OrdersTracing.TraceAnalysis;
 
-/// <summary>Turns the analyses of one trace into sentences a developer can act on, each with its remedy.</summary>
+/// <summary>
+/// Everything the Trace doctor reports about one trace, as records: the detector family's findings for each service's
+/// part of it, each with what it cost the request on the critical path, and a call that dominates the critical path.
+/// </summary>
 public static class Findings
 {
     private const double DominantShare = 0.5;
 
-    private static readonly NumberFormatInfo Numbers = new() { NumberGroupSeparator = " ", NumberGroupSizes = [3] };
-
-    public static IReadOnlyList<string> Describe(IReadOnlyList<TraceSpan> trace) =>
-        Describe(CriticalPath.Compute(trace), QueryFindings.Find(trace));
+    public static IReadOnlyList<Finding> Of(IReadOnlyList<TraceSpan> trace) => Of(CriticalPath.Compute(trace), trace);
 
     /// <summary>
-    /// One sentence when a call to another service or an external dependency holds at least half of the root's
-    /// duration on the critical path, counting everything under the call (the callee's own spans too); database
-    /// time is reported as query findings instead. One per N+1 group, per detector mark and per slow query.
+    /// A dominant dependency is a call to another service or an external dependency holding at least half of the root's
+    /// duration on the critical path, counting everything under the call (the callee's own spans too); database time
+    /// is reported by the query detectors instead.
     /// </summary>
-    public static IReadOnlyList<string> Describe(CriticalPathResult criticalPath, QueryReport queries)
+    public static IReadOnlyList<Finding> Of(CriticalPathResult criticalPath, IReadOnlyList<TraceSpan> trace, DetectionThresholds? thresholds = null)
     {
         ArgumentNullException.ThrowIfNull(criticalPath);
-        ArgumentNullException.ThrowIfNull(queries);
+        ArgumentNullException.ThrowIfNull(trace);
 
-        var sentences = new List<string>();
-
+        var findings = new List<Finding>();
         if (DominantDependency(criticalPath) is { } dominant)
         {
-            sentences.Add($"{dominant.Name}: {Percent(dominant.Share)} % of the request; move it to the background");
+            findings.Add(dominant);
         }
 
-        sentences.AddRange(queries.NPlusOne.Select(group =>
-            $"N+1: {group.Count} queries `{group.Statement}` under `{group.Parent.Name}`, {Milliseconds(group.TotalDuration)}; "
-            + "load them in one query with eager loading"));
-
-        sentences.AddRange(queries.DetectorMarks.Select(mark =>
-            $"N+1 marked by the live detector on `{mark.Root.Name}`"
-            + (mark.Count is { } count ? $": {count} queries" : "")
-            + (mark.Statement is { } statement ? $" `{statement}`" : "")
-            + "; load them in one query with eager loading"));
-
-        sentences.AddRange(queries.SlowQueries.Select(query =>
-            $"slow query ({Milliseconds(query.Duration)}): `{query.Statement}`; check the index on the filtered columns"));
-
-        return sentences;
+        var onPath = criticalPath.Spans.ToDictionary(timing => timing.Span.SpanId, timing => timing.OnCriticalPath);
+        findings.AddRange(StoredTraceDetection.Find(trace, thresholds).Select(finding => finding with
+        {
+            CriticalPathCost = finding.EvidenceSpanIds.Aggregate(TimeSpan.Zero, (sum, id) => sum + onPath.GetValueOrDefault(id)),
+        }));
+        return findings;
     }
 
-    private static (string Name, double Share)? DominantDependency(CriticalPathResult criticalPath)
+    private static Finding? DominantDependency(CriticalPathResult criticalPath)
     {
         var rootDuration = criticalPath.Root.Duration.TotalMilliseconds;
         if (rootDuration <= 0)
@@ -64,7 +53,13 @@ public static class Findings
             .Select(call => (Call: call, Share: OnCriticalPath(call, children).TotalMilliseconds / rootDuration))
             .Where(call => call.Share >= DominantShare)
             .OrderByDescending(call => Depth(call.Call.Span, parents))
-            .Select(call => ((string Name, double Share)?)(CalleeName(call.Call.Span, children), call.Share))
+            .Select(call => new Finding(FindingKind.DominantDependency, call.Call.Span.Service, [call.Call.Span.SpanId],
+                CalleeName(call.Call.Span, children), 1, call.Call.Span.Duration)
+            {
+                ParentSpanId = call.Call.Span.ParentSpanId,
+                CriticalPathCost = TimeSpan.FromMilliseconds(call.Share * rootDuration),
+                ShareOfRequest = call.Share,
+            })
             .FirstOrDefault();
     }
 
@@ -93,9 +88,4 @@ public static class Findings
 
     private static string DependencyName(TraceSpan span) =>
         span.Kind == TraceSpanKind.Client && span[SpanAttributes.ServerAddress] is { Length: > 0 } address ? address : span.Service;
-
-    private static int Percent(double share) => (int)Math.Round(share * 100, MidpointRounding.AwayFromZero);
-
-    private static string Milliseconds(TimeSpan duration) =>
-        Math.Round(duration.TotalMilliseconds, MidpointRounding.AwayFromZero).ToString("#,0", Numbers) + " ms";
 }

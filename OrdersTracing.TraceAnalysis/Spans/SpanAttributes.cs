@@ -16,20 +16,18 @@ public static class SpanAttributes
     public const string HttpStatusCode = "http.status_code";
     public const string HttpRequestMethod = "http.request.method";
     public const string HttpMethod = "http.method";
+    public const string UrlFull = "url.full";
 
-    /// <summary>Marks a live N+1 detector puts on a root span.</summary>
-    public const string NPlusOneDetected = "n_plus_one.detected";
-    public const string NPlusOneCount = "n_plus_one.count";
-    public const string NPlusOneStatement = "n_plus_one.statement";
+    /// <summary>The URL's name before semantic conventions 1.21.</summary>
+    public const string HttpUrl = "http.url";
+    public const string HttpResponseBodySize = "http.response.body.size";
+
+    /// <summary>The response size's name before semantic conventions 1.21, which Sentry's large payload detector reads.</summary>
+    public const string HttpResponseContentLength = "http.response_content_length";
 
     internal static string? DatabaseSystem(this TraceSpan span) => span[DbSystemName] ?? span[DbSystem];
 
-    internal static string? QueryText(this TraceSpan span) => span[DbQueryText] ?? span[DbStatement];
-
     internal static bool IsDatabase(this TraceSpan span) => span.DatabaseSystem() is not null;
-
-    /// <summary>A database span that ran a statement; connection opens are database spans without one.</summary>
-    internal static bool IsQuery(this TraceSpan span) => span.IsDatabase() && span.QueryText() is not null;
 
     internal static bool IsHttp(this TraceSpan span) => span[HttpRequestMethod] is not null || span[HttpMethod] is not null;
 

@@ -9,15 +9,14 @@ public sealed record TraceDiagnosis(
     TimeSpan Duration,
     CriticalPathResult CriticalPath,
     IReadOnlyList<WaterfallRow> Rows,
-    IReadOnlyList<string> Findings,
-    QueryReport Queries)
+    IReadOnlyList<Finding> Findings,
+    IReadOnlyList<Finding> LiveFindings)
 {
-    public static TraceDiagnosis Of(IReadOnlyList<TraceSpan> trace)
+    public static TraceDiagnosis Of(IReadOnlyList<TraceSpan> trace, DetectionThresholds? thresholds = null)
     {
         ArgumentOutOfRangeException.ThrowIfZero(trace.Count);
 
         var criticalPath = TraceAnalysis.CriticalPath.Compute(trace);
-        var queries = QueryFindings.Find(trace);
         var start = trace.Min(span => span.Start);
         var duration = trace.Max(span => span.End) - start;
         var sectionsBySpan = criticalPath.Sections.ToLookup(section => section.Span.SpanId);
@@ -34,7 +33,7 @@ public sealed record TraceDiagnosis(
                 Percent(section.SectionStart), Math.Max(Percent(section.SectionEnd) - Percent(section.SectionStart), 0.2)))]));
 
         return new TraceDiagnosis(trace[0].TraceId, duration, criticalPath, [.. rows],
-            TraceAnalysis.Findings.Describe(criticalPath, queries), queries);
+            TraceAnalysis.Findings.Of(criticalPath, trace, thresholds), StoredTraceDetection.LiveFindings(trace));
     }
 
     /// <summary>Milliseconds as a person reads them: one decimal below 10 ms, whole numbers above.</summary>

@@ -3,8 +3,11 @@ using OrdersTracing.AppHost.Infrastructure;
 
 namespace OrdersTracing.AppHost.Telemetry;
 
-/// <summary>Where services send telemetry: traces to one place, metrics and logs to another when the Collector is scaled out.</summary>
-public sealed record CollectorEndpoints(EndpointReference Traces, EndpointReference MetricsAndLogs);
+/// <summary>
+/// Where services send telemetry: traces to one place, metrics and logs to another when the Collector is scaled out; and
+/// where the span metrics of every sampling-tier Collector can be scraped.
+/// </summary>
+public sealed record CollectorEndpoints(EndpointReference Traces, EndpointReference MetricsAndLogs, IReadOnlyList<EndpointReference> SpanMetrics);
 
 /// <summary>The Collector as one resource call, so that Program.cs shows where telemetry goes, not how a Collector is run.</summary>
 public static class OpenTelemetryCollectorExtensions
@@ -42,8 +45,9 @@ public static class OpenTelemetryCollectorExtensions
         var memoryLimit = parameters.CollectorMemoryLimitMib;
         if (parameters.CollectorReplicas == 1)
         {
-            var collector = builder.AddCollector(name, infrastructure, memoryLimit, sampling).Resource.GetEndpoint(OtlpGrpcEndpointName);
-            return new CollectorEndpoints(collector, collector);
+            var collector = builder.AddCollector(name, infrastructure, memoryLimit, sampling).Resource;
+            var otlp = collector.GetEndpoint(OtlpGrpcEndpointName);
+            return new CollectorEndpoints(otlp, otlp, [collector.GetEndpoint(PrometheusEndpointName)]);
         }
 
         var samplingTier = Enumerable.Range(1, parameters.CollectorReplicas)
@@ -53,7 +57,8 @@ public static class OpenTelemetryCollectorExtensions
 
         return new CollectorEndpoints(
             gateway.Resource.GetEndpoint(OtlpGrpcEndpointName),
-            samplingTier[0].Resource.GetEndpoint(OtlpGrpcEndpointName));
+            samplingTier[0].Resource.GetEndpoint(OtlpGrpcEndpointName),
+            [.. samplingTier.Select(replica => replica.Resource.GetEndpoint(PrometheusEndpointName))]);
     }
 
     /// <summary>One Collector: an image with the configs built in, or the local program reading the same files.</summary>

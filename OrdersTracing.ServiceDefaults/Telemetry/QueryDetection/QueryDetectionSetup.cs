@@ -15,9 +15,9 @@ internal static class QueryDetectionSetup
         tracing.ConfigureServices(services => services.ConfigureOpenTelemetryTracerProvider((provider, builder) =>
         {
             var options = provider.GetRequiredService<IOptions<QueryDetectionOptions>>().Value;
-            if (options.NPlusOneEnabled)
+            if (options.DetectorsEnabled)
             {
-                builder.AddProcessor(ActivatorUtilities.CreateInstance<NPlusOneDetectionProcessor>(provider));
+                builder.AddProcessor(ActivatorUtilities.CreateInstance<PerformanceDetectionProcessor>(provider));
             }
 
             if (options.SlowQueryEnabled)

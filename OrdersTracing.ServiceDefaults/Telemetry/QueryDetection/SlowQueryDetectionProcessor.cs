@@ -3,6 +3,7 @@ using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpenTelemetry;
+using OrdersTracing.TraceAnalysis;
 
 namespace OrdersTracing.ServiceDefaults.Telemetry.QueryDetection;
 
@@ -11,12 +12,12 @@ namespace OrdersTracing.ServiceDefaults.Telemetry.QueryDetection;
 /// its trace, so that a slow request can be traced to its query with one search on the root spans.
 /// </summary>
 /// <remarks>
-/// Sentry's slow DB query detector uses the same "at least the threshold" rule but looks at <c>SELECT</c> statements
-/// only; here every statement counts, because a write waiting on a lock slows the request just as much.
+/// The rule is the detector family's (<see cref="Detectors.IsSlowQuery"/>), applied as each query ends so that the
+/// query itself can still take its mark; the finding on the root comes from <see cref="PerformanceDetectionProcessor"/>.
 /// </remarks>
 internal sealed class SlowQueryDetectionProcessor : BaseProcessor<Activity>
 {
-    private readonly TimeSpan threshold;
+    private readonly QueryDetectionOptions options;
     private readonly ILogger logger;
     private readonly Counter<long> slowQueries;
     private readonly DetectorFailureLog failures;
@@ -29,7 +30,7 @@ internal sealed class SlowQueryDetectionProcessor : BaseProcessor<Activity>
         ILogger<SlowQueryDetectionProcessor> logger,
         IMeterFactory meterFactory)
     {
-        threshold = options.Value.SlowQueryThreshold;
+        this.options = options.Value;
         this.logger = logger;
         slowQueries = QueryDetectionTelemetry.CreateSlowQueryCounter(meterFactory);
         failures = new DetectorFailureLog(logger, nameof(SlowQueryDetectionProcessor));
@@ -37,14 +38,18 @@ internal sealed class SlowQueryDetectionProcessor : BaseProcessor<Activity>
 
     public override void OnEnd(Activity activity)
     {
-        if (activity.Duration < threshold || !QueryDetectionTelemetry.IsDatabaseSpan(activity, out var statement) || statement is null)
+        if (activity.Duration < options.SlowQueryThreshold)
         {
             return;
         }
 
         try
         {
-            MarkSlowQuery(activity, StatementShapes.Of(statement));
+            var span = ActivitySpans.Read(activity);
+            if (Detectors.IsSlowQuery(span, options))
+            {
+                MarkSlowQuery(activity, span.Statement!);
+            }
         }
         catch (Exception exception)
         {

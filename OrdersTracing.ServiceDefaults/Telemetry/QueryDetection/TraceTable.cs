@@ -5,18 +5,20 @@ using System.Diagnostics.CodeAnalysis;
 namespace OrdersTracing.ServiceDefaults.Telemetry.QueryDetection;
 
 /// <summary>
-/// The traces a detector follows, at most <c>capacity</c> of them, the oldest dropped first, so that a flood of requests
-/// (or roots that never end) cannot grow memory without bound. Every span looks its trace up by its local root, by
-/// reference and without a lock: a few field reads, where a trace id would be parsed and hashed; only a new root looks
-/// by trace id, to join a trace already followed. Adding and removing take the lock, to keep the age list and the count
-/// exact.
+/// The local roots a detector follows, at most <c>capacity</c> of them, the oldest dropped first, so that a flood of
+/// requests (or roots that never end) cannot grow memory without bound. Every span looks its root up by reference and
+/// without a lock: a few field reads, where a trace id would be parsed and hashed. Adding and removing take the lock,
+/// to keep the age list and the count exact.
 /// </summary>
-/// <typeparam name="TTrace">What the detector keeps about one trace; <paramref name="create"/> makes it for a new root.</typeparam>
+/// <remarks>
+/// Each local root is followed on its own, even when a trace comes through the service twice: the stored-trace analysis
+/// splits a trace into the same local roots, so that both find the same.
+/// </remarks>
+/// <typeparam name="TTrace">What the detector keeps about one root; <paramref name="create"/> makes it.</typeparam>
 internal sealed class TraceTable<TTrace>(int capacity, Func<Activity, TTrace> create)
     where TTrace : TrackedTrace
 {
     private readonly ConcurrentDictionary<SpanKey, TTrace> byRoot = new();
-    private readonly Dictionary<ActivityTraceId, TTrace> byId = [];
     private readonly Lock gate = new();
     private TrackedTrace? oldest;
     private TrackedTrace? newest;
@@ -31,14 +33,6 @@ internal sealed class TraceTable<TTrace>(int capacity, Func<Activity, TTrace> cr
     {
         lock (gate)
         {
-            // A second local root of a followed trace (the service called twice in one trace) reports to the first.
-            if (byId.TryGetValue(root.TraceId, out var followed))
-            {
-                (followed.OtherRoots ??= []).Add(root);
-                byRoot[new SpanKey(root)] = followed;
-                return;
-            }
-
             if (count >= capacity && oldest is not null)
             {
                 Remove(oldest);
@@ -56,28 +50,17 @@ internal sealed class TraceTable<TTrace>(int capacity, Func<Activity, TTrace> cr
             }
 
             newest = trace;
-            byId[root.TraceId] = trace;
             byRoot[new SpanKey(root)] = trace;
             count++;
         }
     }
 
-    /// <summary>Forgets a local root that ended: the whole trace if it is the trace's first root.</summary>
-    public void Forget(Activity root, TTrace trace)
+    /// <summary>Forgets a root that ended.</summary>
+    public void Forget(TTrace trace)
     {
         lock (gate)
         {
-            if (!ReferenceEquals(root, trace.Root))
-            {
-                if (trace.OtherRoots?.Remove(root) == true)
-                {
-                    byRoot.TryRemove(new SpanKey(root), out _);
-                }
-
-                return;
-            }
-
-            if (byId.TryGetValue(root.TraceId, out var tracked) && ReferenceEquals(tracked, trace))
+            if (byRoot.TryGetValue(new SpanKey(trace.Root), out var tracked) && ReferenceEquals(tracked, trace))
             {
                 Remove(trace);
             }
@@ -106,28 +89,17 @@ internal sealed class TraceTable<TTrace>(int capacity, Func<Activity, TTrace> cr
 
         trace.Older = null;
         trace.Newer = null;
-        byId.Remove(trace.Root.TraceId);
         byRoot.TryRemove(new SpanKey(trace.Root), out _);
-        foreach (var other in trace.OtherRoots ?? [])
-        {
-            byRoot.TryRemove(new SpanKey(other), out _);
-        }
-
         count--;
     }
 }
 
-/// <summary>One trace in a <see cref="TraceTable{TTrace}"/>: its first local root, and what the table needs to follow it.</summary>
+/// <summary>One local root in a <see cref="TraceTable{TTrace}"/>, and what the table needs to follow it.</summary>
 internal abstract class TrackedTrace(Activity root)
 {
     public Activity Root { get; } = root;
 
-    // The rest belongs to the table and changes only under its lock.
-
-    /// <summary>Further local roots of the trace (the service called twice in one trace), which report to this one.</summary>
-    public List<Activity>? OtherRoots { get; set; }
-
-    // Its neighbours in the table's age list.
+    // Its neighbours in the table's age list, which change only under the table's lock.
     public TrackedTrace? Older { get; set; }
 
     public TrackedTrace? Newer { get; set; }

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Options;
+using OrdersTracing.ServiceDefaults.Proxies;
 
 namespace OrdersTracing.ServiceDefaults.Telemetry.TrustBoundary;
 
@@ -17,36 +18,12 @@ internal sealed class TrustedCallersOptions
 
     /// <summary>The networks <see cref="TrustedCallers"/> names, once validated; an address is a network of one.</summary>
     internal IReadOnlyList<IPNetwork> Networks() =>
-        [.. TrustedCallers.Select(entry => TryParse(entry, out var network) ? network : throw new FormatException($"'{entry}' is not an IP address or network."))];
-
-    internal static bool TryParse(string entry, out IPNetwork network)
-    {
-        if (IPNetwork.TryParse(entry, out network))
-        {
-            return true;
-        }
-
-        if (IPAddress.TryParse(entry, out var address))
-        {
-            network = new IPNetwork(address, address.GetAddressBytes().Length * 8);
-            return true;
-        }
-
-        return false;
-    }
+        NetworkEntry.Networks(TrustedCallers);
 }
 
 /// <summary>Stops the service at start-up when an entry is not an address or a network, rather than silently trusting no one.</summary>
 internal sealed class TrustedCallersValidation : IValidateOptions<TrustedCallersOptions>
 {
-    public ValidateOptionsResult Validate(string? name, TrustedCallersOptions options)
-    {
-        var failures = options.TrustedCallers
-            .Select((entry, index) => (entry, index))
-            .Where(item => !TrustedCallersOptions.TryParse(item.entry, out _))
-            .Select(item => $"Tracing:TrustedCallers:{item.index} '{item.entry}' is not an IP address or a CIDR network such as 10.0.0.0/8 or ::1.")
-            .ToList();
-
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
-    }
+    public ValidateOptionsResult Validate(string? name, TrustedCallersOptions options) =>
+        NetworkEntry.Validate(options.TrustedCallers, $"{TrustedCallersOptions.SectionName}:{nameof(TrustedCallersOptions.TrustedCallers)}");
 }

@@ -23,9 +23,12 @@ public sealed class ApiServices : IAsyncDisposable
 
     private readonly ServiceProvider services;
 
-    private ApiServices(ServiceProvider services) => this.services = services;
+    private ApiServices(ServiceProvider services, string connectionString) => (this.services, ConnectionString) = (services, connectionString);
 
     public IServiceProvider Services => services;
+
+    /// <summary>The test's database, for a second set of services on it: a second Api process.</summary>
+    public string ConnectionString { get; }
 
     /// <param name="cacheConnectionString">The order cache's Redis; unreachable unless given, so every read is the database's.</param>
     public static ApiServices Create(
@@ -49,17 +52,14 @@ public sealed class ApiServices : IAsyncDisposable
             .ConfigurePrimaryHttpMessageHandler(() => provider)
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
 
-        return new ApiServices(builder.Services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true }));
+        return new ApiServices(builder.Services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true }), connectionString);
     }
 
     public PaymentOutboxWorker Worker(PaymentOutboxOptions settings) =>
         ActivatorUtilities.CreateInstance<PaymentOutboxWorker>(services, Options.Create(settings));
 
-    public async Task MigrateAsync()
-    {
-        await using var scope = services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<OrdersDbContext>().Database.MigrateAsync();
-    }
+    /// <summary>Migrates the database as the Api does at start-up.</summary>
+    public Task MigrateAsync() => services.MigrateOrdersDatabaseAsync(CancellationToken.None);
 
     /// <summary>Places an order through the Api's own service, as <c>POST /api/orders</c> does.</summary>
     public async Task<PlacedOrder> PlaceOrderAsync(PaymentProcessing processing, string tenantId = "tenant-a", string paymentMethod = "pm_card_visa")

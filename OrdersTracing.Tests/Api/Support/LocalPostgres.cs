@@ -58,12 +58,17 @@ public sealed class LocalPostgres : IAsyncLifetime
     }
 
     /// <summary>A new database with the orders schema and no rows, for one test.</summary>
-    public async Task<string> CreateDatabaseAsync()
+    public Task<string> CreateDatabaseAsync() => CreateDatabaseAsync(TemplateDatabase);
+
+    /// <summary>A new database without even the schema, as a first deployment's Api finds it.</summary>
+    public Task<string> CreateEmptyDatabaseAsync() => CreateDatabaseAsync("template0");
+
+    private async Task<string> CreateDatabaseAsync(string template)
     {
         var name = $"orders_{Guid.NewGuid():N}";
         await using var admin = new NpgsqlConnection(ConnectionString("postgres"));
         await admin.OpenAsync();
-        await using var create = new NpgsqlCommand($"CREATE DATABASE {name} TEMPLATE {TemplateDatabase}", admin);
+        await using var create = new NpgsqlCommand($"CREATE DATABASE {name} TEMPLATE {template}", admin);
         await create.ExecuteNonQueryAsync();
         return ConnectionString(name);
     }

@@ -12,6 +12,9 @@ public sealed partial class ComponentSchema
 {
     private static readonly string[] Kinds = ["receivers", "processors", "exporters", "connectors", "extensions"];
 
+    /// <summary>On a map schema: exactly one of its keys must be set, as Jaeger wants one type per storage backend.</summary>
+    private const string OneOf = "!one_of";
+
     private readonly Dictionary<object, object> _definitions;
     private readonly Dictionary<object, object> _components;
     private readonly object _service;
@@ -143,6 +146,15 @@ public sealed partial class ComponentSchema
                 errors.Add($"{path}::{name}: required, and empty or missing after ${{env:…}} expansion.");
             }
         }
+
+        if (schema.ContainsKey(OneOf))
+        {
+            var present = map.Keys.Cast<string>().Where(keys.ContainsKey).ToList();
+            if (present.Count != 1)
+            {
+                errors.Add($"{path}: needs exactly one of {string.Join(", ", keys.Keys)}; has {(present.Count == 0 ? "none" : string.Join(", ", present))}.");
+            }
+        }
     }
 
     /// <summary>The keys of a map schema with the keys of every definition it merges (<c>&lt;&lt;</c>, Go's squash); <c>key!</c> is required.</summary>
@@ -152,6 +164,11 @@ public sealed partial class ComponentSchema
         foreach (var (key, child) in schema)
         {
             var name = (string)key;
+            if (name == OneOf)
+            {
+                continue;
+            }
+
             if (name == "<<")
             {
                 foreach (var merged in ((List<object>)child).Cast<string>())
@@ -181,6 +198,17 @@ public sealed partial class ComponentSchema
         if (value is not string text)
         {
             errors.Add($"{path}: expected {type}, got '{Describe(value)}'.");
+            return;
+        }
+
+        if (EnumType().Match(type) is { Success: true } enumType)
+        {
+            var allowed = enumType.Groups[1].Value.Split('|');
+            if (!allowed.Contains(text, StringComparer.Ordinal))
+            {
+                errors.Add($"{path}: '{text}' is not one of {string.Join(", ", allowed)}.");
+            }
+
             return;
         }
 
@@ -214,6 +242,9 @@ public sealed partial class ComponentSchema
         Dictionary<object, object> map => $"{{{string.Join(", ", map.Keys)}}}",
         _ => $"{value}",
     };
+
+    [GeneratedRegex(@"^enum\(([^)]+)\)$")]
+    private static partial Regex EnumType();
 
     [GeneratedRegex(@"^\$\{env:([A-Za-z0-9_]+)\}$")]
     private static partial Regex WholePlaceholder();

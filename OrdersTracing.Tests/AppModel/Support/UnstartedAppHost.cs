@@ -117,6 +117,31 @@ internal sealed class UnstartedAppHost : IAsyncDisposable
     public async Task<IReadOnlyList<string>> ArgumentsOfAsync(string resourceName) =>
         [.. (await ConfigurationOfAsync(resourceName, builder => builder.WithArgumentsConfig())).Arguments.Select(argument => argument.Item1)];
 
+    /// <summary>
+    /// The links the dashboard would show for the resource: one per allocated http(s) endpoint, as Aspire starts the list,
+    /// then every URL callback the resource carries, in order.
+    /// </summary>
+    public async Task<IReadOnlyList<ResourceUrlAnnotation>> UrlsOfAsync(string resourceName)
+    {
+        var resource = Resource(resourceName);
+        var urls = resource.Annotations.OfType<EndpointAnnotation>()
+            .Where(endpoint => endpoint.UriScheme is "http" or "https" && endpoint.AllocatedEndpoint is not null)
+            .Select(endpoint => new ResourceUrlAnnotation
+            {
+                Url = endpoint.AllocatedEndpoint!.UriString,
+                Endpoint = new EndpointReference((IResourceWithEndpoints)resource, endpoint),
+            })
+            .ToList();
+
+        var context = new ResourceUrlsCallbackContext(ExecutionContext, resource, urls, _timeout.Token);
+        foreach (var callback in resource.Annotations.OfType<ResourceUrlsCallbackAnnotation>())
+        {
+            await callback.Callback(context);
+        }
+
+        return urls;
+    }
+
     private async Task<IExecutionConfigurationResult> ConfigurationOfAsync(
         string resourceName, Func<IExecutionConfigurationBuilder, IExecutionConfigurationBuilder> gather)
     {

@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json;
 using OrdersTracing.ServiceDefaults.Identity;
+using OrdersTracing.ServiceDefaults.Webhooks;
 
 namespace OrdersTracing.Tests.EndToEnd;
 
@@ -48,6 +50,36 @@ public static class ApiCalls
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+    }
+
+    /// <summary>Places an order the provider declines, charged in the request: it is kept as <c>payment_failed</c>, and no worker touches it again.</summary>
+    public static async Task<string> PlaceDeclinedOrderAsync(HttpClient api, string tenant)
+    {
+        var order = JsonContent.Create(new { items = new[] { new { sku = "tea", quantity = 1, unitPrice = 4.00m } }, paymentMethod = "pm_card_chargeDeclined" });
+        using var response = await SendAsync(api, HttpMethod.Post, "/api/orders?payment=Synchronous", tenant, TestIds.User(), order);
+
+        Assert.Equal(HttpStatusCode.PaymentRequired, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("orderId").GetString()!;
+    }
+
+    /// <summary>The provider's <c>payment_intent.succeeded</c> for an order, signed with the webhook secret as the provider signs it.</summary>
+    public static HttpRequestMessage SucceededWebhook(string orderId, string tenant, string paymentId, string secret)
+    {
+        var body = JsonSerializer.Serialize(new
+        {
+            type = "payment_intent.succeeded",
+            data = new { @object = new { id = paymentId, metadata = new { order_id = orderId, tenant_id = tenant } } },
+        });
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/payments/webhook") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.Add(WebhookSignature.HeaderName, WebhookSignature.Sign(body, secret, DateTimeOffset.UtcNow));
+        return request;
+    }
+
+    /// <summary>An order's payment status as its tenant reads it (<c>pending</c>, <c>paid</c>, <c>payment_failed</c>).</summary>
+    public static async Task<string?> PaymentStatusAsync(HttpClient api, string tenant, string orderId)
+    {
+        using var response = await SendAsync(api, HttpMethod.Get, $"/api/orders/{orderId}", tenant, TestIds.User());
+        return (await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("paymentStatus").GetString();
     }
 
     /// <summary>How many orders the tenant sees: what a refused request must leave unchanged.</summary>

@@ -3,6 +3,7 @@ using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Npgsql;
+using OrdersTracing.ServiceDefaults.Faults;
 
 namespace OrdersTracing.Tests.EndToEnd;
 
@@ -10,16 +11,29 @@ namespace OrdersTracing.Tests.EndToEnd;
 /// An application of its own for the tests that break it: they stop Postgres, kill the Api and switch the payment
 /// provider's faults, so no other test may share it. Each test leaves it healthy again.
 /// </summary>
-public sealed class FaultsAppFixture : OrdersAppFixture
+public class FaultsAppFixture : OrdersAppFixture
 {
     public HttpClient CreatePaymentsClient() => App.CreateHttpClient("payments");
 
-    /// <summary>Switches the stand-in provider's faults (<c>PUT /test/faults</c>).</summary>
-    public async Task SetProviderFaultsAsync(object faults)
+    private static readonly string[] FaultingServices = [FaultCatalogue.Services.Api, FaultCatalogue.Services.Web, FaultCatalogue.Services.Payments];
+
+    /// <summary>Switches a fault on through its service's control endpoint (<c>PUT /test/faults</c>); it answers once the fault is in force.</summary>
+    public async Task SwitchOnAsync(FaultSpec fault)
     {
-        using var payments = CreatePaymentsClient();
-        using var response = await payments.PutAsJsonAsync("/test/faults", faults);
-        response.EnsureSuccessStatusCode();
+        using var service = App.CreateHttpClient(fault.Service, "http");
+        using var response = await service.PutAsJsonAsync(FaultControlApi.Path, fault);
+        Assert.True(response.IsSuccessStatusCode, $"{fault} was refused: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+
+    /// <summary>Every service's faults off, so a test starts from, and leaves, a healthy application.</summary>
+    public async Task SwitchFaultsOffAsync()
+    {
+        foreach (var name in FaultingServices)
+        {
+            using var service = App.CreateHttpClient(name, "http");
+            using var response = await service.DeleteAsync(FaultControlApi.Path);
+            response.EnsureSuccessStatusCode();
+        }
     }
 
     /// <summary>How many requests the provider got for an order, and how many of them charged.</summary>
@@ -39,6 +53,36 @@ public sealed class FaultsAppFixture : OrdersAppFixture
         return connection;
     }
 
+    /// <summary>How many of the orders the provider has charged so far.</summary>
+    public async Task<int> CountChargedAsync(IEnumerable<string> orderIds)
+    {
+        var charged = 0;
+        foreach (var orderId in orderIds)
+        {
+            charged += (await GetChargesAsync(orderId)).Charges > 0 ? 1 : 0;
+        }
+
+        return charged;
+    }
+
+    /// <summary>A tenant's payments in the outbox: still to be charged, settled, and of those the orders paid.</summary>
+    public async Task<OutboxCounts> ReadOutboxAsync(string tenant)
+    {
+        await using var db = await OpenDatabaseAsync();
+        await using var query = new NpgsqlCommand(
+            """
+            SELECT count(*) FILTER (WHERE o.processed_at IS NULL),
+                   count(*) FILTER (WHERE o.processed_at IS NOT NULL),
+                   count(*) FILTER (WHERE r.payment_status = 'paid')
+            FROM payment_outbox o JOIN orders r ON r.id = o.order_id
+            WHERE o.tenant_id = @tenant
+            """, db);
+        query.Parameters.AddWithValue("tenant", tenant);
+        await using var reader = await query.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        return new OutboxCounts((int)reader.GetInt64(0), (int)reader.GetInt64(1), (int)reader.GetInt64(2));
+    }
+
     /// <summary>The process id of a running resource, as the orchestrator reports it.</summary>
     public int ProcessIdOf(string resource)
     {
@@ -53,6 +97,9 @@ public sealed class FaultsAppFixture : OrdersAppFixture
 
     private sealed record ChargesResponse(string Key, int Requests, int Charges);
 }
+
+/// <summary>A tenant's outbox rows not yet processed, those processed, and the orders among them that are paid.</summary>
+public readonly record struct OutboxCounts(int Pending, int Processed, int Paid);
 
 [CollectionDefinition(Name)]
 public sealed class FaultsCollection : ICollectionFixture<FaultsAppFixture>

@@ -48,6 +48,35 @@ public static class LocalProcesses
         }
     }
 
+    /// <summary>The local ports of the TCP sockets the process and its children hold open: which process a server's client is.</summary>
+    public static IReadOnlySet<int> TcpPortsOf(int root)
+    {
+        var inodes = new HashSet<string>();
+        foreach (var pid in TreeOf(root))
+        {
+            try
+            {
+                foreach (var fd in Directory.EnumerateFileSystemEntries($"/proc/{pid}/fd"))
+                {
+                    if (new FileInfo(fd).LinkTarget is { } target && target.StartsWith("socket:[", StringComparison.Ordinal))
+                    {
+                        inodes.Add(target["socket:[".Length..^1]);
+                    }
+                }
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+            }
+        }
+
+        // "sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode ...", addresses as hex "ip:port".
+        return File.ReadLines("/proc/net/tcp").Concat(File.ReadLines("/proc/net/tcp6")).Skip(1)
+            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(fields => fields.Length > 9 && inodes.Contains(fields[9]))
+            .Select(fields => int.Parse(fields[1][(fields[1].LastIndexOf(':') + 1)..], NumberStyles.HexNumber, CultureInfo.InvariantCulture))
+            .ToHashSet();
+    }
+
     public static void Signal(int pid, string signal)
     {
         using var kill = Process.Start("kill", [$"-{signal}", pid.ToString(CultureInfo.InvariantCulture)]);

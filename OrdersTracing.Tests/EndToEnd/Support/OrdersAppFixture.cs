@@ -74,6 +74,9 @@ public class OrdersAppFixture : IAsyncLifetime
     /// <summary>A client of the Api that signs a token for each request made with <see cref="ApiCalls.Request"/>.</summary>
     public HttpClient CreateApiClient() => ApiClient(new SocketsHttpHandler());
 
+    /// <summary>Like <see cref="CreateApiClient"/>, to an Api process at <paramref name="address"/> rather than the AppHost's endpoint.</summary>
+    public HttpClient CreateApiClient(Uri address) => ApiClient(new SocketsHttpHandler(), address);
+
     /// <summary>Like <see cref="CreateApiClient"/>, but it sends trace context headers exactly as given: no span of its own, no header of its own but the token.</summary>
     public HttpClient CreateRawApiClient() => ApiClient(new SocketsHttpHandler { ActivityHeadersPropagator = null });
 
@@ -86,8 +89,8 @@ public class OrdersAppFixture : IAsyncLifetime
         return environment.EnvironmentVariables.Single(pair => pair.Key == variable).Value;
     }
 
-    private HttpClient ApiClient(HttpMessageHandler transport) =>
-        new(new ServiceTokenHandler(ServiceTokens) { InnerHandler = transport }) { BaseAddress = App.GetEndpoint("api", "http") };
+    private HttpClient ApiClient(HttpMessageHandler transport, Uri? address = null) =>
+        new(new ServiceTokenHandler(ServiceTokens) { InnerHandler = transport }) { BaseAddress = address ?? App.GetEndpoint("api", "http") };
 
     /// <summary>A client of Web that sends exactly what a test gives it: no span and no trace context of its own.</summary>
     public HttpClient CreateRawWebClient() =>

@@ -1,11 +1,12 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Options;
 using OrdersTracing.TraceAnalysis;
 using OrdersTracing.Web.TraceDoctor;
 
 namespace OrdersTracing.Web.Pages.Traces;
 
-public sealed class IndexModel(TraceStore traces) : PageModel
+public sealed class IndexModel(TraceStore traces, IOptions<DetectionThresholds> thresholds) : PageModel
 {
     private const int RecentLimit = 20;
 
@@ -54,6 +55,6 @@ public sealed class IndexModel(TraceStore traces) : PageModel
             return;
         }
 
-        Diagnosis = TraceDiagnosis.Of(spans);
+        Diagnosis = TraceDiagnosis.Of(spans, thresholds.Value);
     }
 }

@@ -1,3 +1,5 @@
+using OrdersTracing.ServiceDefaults.Telemetry;
+
 namespace OrdersTracing.Web.Telemetry.Browser;
 
 /// <summary>The names the relay writes and counts by, and the attributes the page instrumentations write.</summary>
@@ -5,6 +7,10 @@ public static class BrowserTelemetryNames
 {
     public const string Route = "/telemetry/v1/traces";
     public const string RateLimitPolicy = "browser-telemetry";
+
+    /// <summary>The page's meta tags the script reads: the proof of the page's trace, and the cookie that carries it.</summary>
+    public const string ProofMeta = "traceparent-proof";
+    public const string ContextCookieMeta = "otel-context-cookie";
 
     /// <summary>The relay names the pages' service; whatever a browser claims is dropped.</summary>
     public const string ServiceName = "browser";
@@ -37,5 +43,5 @@ public static class BrowserTelemetryNames
     };
 
     /// <summary>Attributes that hold a URL: their query values are redacted as the server's spans' are.</summary>
-    public static readonly IReadOnlySet<string> UrlAttributes = new HashSet<string>(StringComparer.Ordinal) { "http.url", "url.full" };
+    public static readonly IReadOnlySet<string> UrlAttributes = new HashSet<string>(StringComparer.Ordinal) { TelemetryTags.HttpUrl, TelemetryTags.UrlFull };
 }

@@ -41,7 +41,8 @@ public static class BrowserTelemetryRelay
             limiter.AddPolicy(BrowserTelemetryNames.RateLimitPolicy, context =>
             {
                 var limits = context.RequestServices.GetRequiredService<IOptions<BrowserTelemetryOptions>>().Value;
-                // The connection's address, never a header: a client cannot pick a fresh partition for itself.
+                // The client's address: the connection's, or what a known proxy forwarded (ForwardedHeaders:KnownProxies,
+                // none by default), never a header a client sends itself: it cannot pick a fresh partition for itself.
                 return RateLimitPartition.GetFixedWindowLimiter(
                     context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
                     _ => new FixedWindowRateLimiterOptions { PermitLimit = limits.RequestsPerWindow, Window = limits.RateWindow, QueueLimit = 0 });

@@ -1,12 +1,13 @@
 using System.Globalization;
 using System.Text.Json;
+using OrdersTracing.ServiceDefaults.Telemetry.Redaction;
 
 namespace OrdersTracing.Web.Telemetry.Browser;
 
 /// <summary>
 /// Reads an OTLP/JSON trace export (what @opentelemetry/exporter-trace-otlp-http sends) into validated
 /// <see cref="BrowserScope"/>s, keeping only what the relay forwards: resources are dropped (the relay sets its own),
-/// attributes are cut to the allow-list and scrubbed. Anything that is not a well-formed export is refused whole.
+/// attributes are cut to the allow-list and redacted by the services' own rule (<see cref="TelemetryRedaction"/>). Anything that is not a well-formed export is refused whole.
 /// </summary>
 public static class OtlpJsonTraceReader
 {
@@ -84,17 +85,17 @@ public static class OtlpJsonTraceReader
         }
 
         var statusMessage = OptionalString(status, "message") is { Length: > 0 } message
-            ? BrowserValueScrubber.Scrub(message, isUrl: false, limits.MaxValueLength)
+            ? Scrub(message, isUrl: false, limits.MaxValueLength)
             : null;
 
         return new BrowserSpan(
             traceId, spanId, parent,
-            BrowserValueScrubber.Scrub(RequiredString(span, "name"), isUrl: false, MaxNameLength),
+            Scrub(RequiredString(span, "name"), isUrl: false, MaxNameLength),
             kind, start, end,
             ReadAttributes(span, limits),
             OptionalArray(span, "events")
                 .Take(limits.MaxEventsPerSpan)
-                .Select(e => new BrowserSpanEvent(BrowserValueScrubber.Scrub(RequiredString(e, "name"), isUrl: false, MaxNameLength), UnixNano(e, "timeUnixNano")))
+                .Select(e => new BrowserSpanEvent(Scrub(RequiredString(e, "name"), isUrl: false, MaxNameLength), UnixNano(e, "timeUnixNano")))
                 .ToList(),
             statusCode, statusMessage);
     }
@@ -113,7 +114,7 @@ public static class OtlpJsonTraceReader
 
             object? scalar =
                 value.TryGetProperty("stringValue", out var text) && text.ValueKind == JsonValueKind.String
-                    ? BrowserValueScrubber.Scrub(text.GetString()!, BrowserTelemetryNames.UrlAttributes.Contains(key), limits.MaxValueLength)
+                    ? Scrub(text.GetString()!, BrowserTelemetryNames.UrlAttributes.Contains(key), limits.MaxValueLength)
                 : value.TryGetProperty("intValue", out var integer) ? Int64(integer)
                 : value.TryGetProperty("doubleValue", out var real) && real.ValueKind == JsonValueKind.Number ? real.GetDouble()
                 : value.TryGetProperty("boolValue", out var flag) && flag.ValueKind is JsonValueKind.True or JsonValueKind.False ? flag.GetBoolean()
@@ -173,4 +174,7 @@ public static class OtlpJsonTraceReader
             : [];
 
     private static string Truncate(string value, int length) => value.Length > length ? value[..length] : value;
+
+    /// <summary>The services' own redaction rule, then the length limit an SDK's attribute value limit would apply.</summary>
+    private static string Scrub(string value, bool isUrl, int maxLength) => Truncate(TelemetryRedaction.Redact(value, isUrl), maxLength);
 }

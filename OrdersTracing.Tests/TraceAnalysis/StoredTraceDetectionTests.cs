@@ -2,7 +2,7 @@ using OrdersTracing.TraceAnalysis;
 
 namespace OrdersTracing.Tests.TraceAnalysis;
 
-public sealed class QueryFindingsTests
+public sealed class StoredTraceDetectionTests
 {
     private const string ItemsByOrder = "SELECT * FROM order_items WHERE order_id = ?";
 
@@ -11,11 +11,12 @@ public sealed class QueryFindingsTests
     {
         var (trace, parent) = OrdersList(repeatedQueries: 5);
 
-        var group = Assert.Single(QueryFindings.Find(trace).NPlusOne);
+        var group = Assert.Single(NPlusOnes(trace));
 
-        Assert.Equal((5, ItemsByOrder, parent), (group.Count, group.Statement, group.Parent));
+        Assert.Equal((5, ItemsByOrder, parent.SpanId), (group.Count, group.Subject, group.ParentSpanId));
         Assert.Equal(TimeSpan.FromMilliseconds(75), group.TotalDuration);
-        Assert.Equal("SELECT id FROM orders WHERE customer_id = ?", SqlNormalizer.Normalize(group.SourceQuery["db.query.text"]!));
+        var source = Assert.Single(trace, span => span.SpanId == group.SourceSpanId);
+        Assert.Equal("SELECT id FROM orders WHERE customer_id = ?", SqlNormalizer.Normalize(source["db.query.text"]!));
     }
 
     [Fact]
@@ -23,9 +24,9 @@ public sealed class QueryFindingsTests
     {
         var (trace, _) = OrdersList(repeatedQueries: 4);
 
-        var report = QueryFindings.Find(trace);
+        var found = NPlusOnes(trace);
 
-        Assert.Empty(report.NPlusOne);
+        Assert.Empty(found);
     }
 
     [Fact]
@@ -38,9 +39,9 @@ public sealed class QueryFindingsTests
             trace.Query($"SELECT * FROM order_items WHERE order_id = {i}", 10 + i * 20, 15, parent);
         }
 
-        var report = QueryFindings.Find(trace.Spans);
+        var found = NPlusOnes(trace.Spans);
 
-        Assert.Empty(report.NPlusOne);
+        Assert.Empty(found);
     }
 
     [Fact]
@@ -48,9 +49,9 @@ public sealed class QueryFindingsTests
     {
         var (trace, _) = OrdersList(repeatedQueries: 5);
 
-        var report = QueryFindings.Find(trace, minimumTotalDuration: TimeSpan.FromMilliseconds(100));
+        var found = NPlusOnes(trace, new DetectionThresholds { MinimumTotalDuration = TimeSpan.FromMilliseconds(100) });
 
-        Assert.Empty(report.NPlusOne);
+        Assert.Empty(found);
     }
 
     [Fact]
@@ -77,10 +78,11 @@ public sealed class QueryFindingsTests
         var slow = trace.Query("SELECT * FROM orders WHERE customer_email = 'a@example.com'", 0, 500, root);
         trace.Query("SELECT * FROM orders WHERE id = 1", 600, 499, root);
 
-        var report = QueryFindings.Find(trace.Spans);
+        var found = StoredTraceDetection.Find(trace.Spans);
 
-        var finding = Assert.Single(report.SlowQueries);
-        Assert.Equal((slow, "SELECT * FROM orders WHERE customer_email = ?"), (finding.Span, finding.Statement));
+        var finding = Assert.Single(found, finding => finding.Kind == FindingKind.SlowDbQuery);
+        Assert.Equal([slow.SpanId], finding.EvidenceSpanIds);
+        Assert.Equal("SELECT * FROM orders WHERE customer_email = ?", finding.Subject);
     }
 
     [Fact]
@@ -100,10 +102,10 @@ public sealed class QueryFindingsTests
             trace.Query($"SELECT * FROM order_items WHERE order_id = {100 + i}", 920 + i * 20, 15, parent);
         }
 
-        var report = QueryFindings.Find(trace.Spans);
+        var found = StoredTraceDetection.Find(trace.Spans);
 
-        Assert.Equal(5, Assert.Single(report.NPlusOne).Count);
-        Assert.Empty(report.SlowQueries);
+        Assert.Equal(5, Assert.Single(found, finding => finding.Kind == FindingKind.NPlusOneDb).Count);
+        Assert.DoesNotContain(found, finding => finding.Kind == FindingKind.SlowDbQuery);
     }
 
     [Fact]
@@ -113,22 +115,52 @@ public sealed class QueryFindingsTests
         var root = trace.Span("GET /orders", 0, 200);
         trace.Query("SELECT * FROM orders", 0, 120, root);
 
-        var report = QueryFindings.Find(trace.Spans, slowQueryThreshold: TimeSpan.FromMilliseconds(100));
+        var found = StoredTraceDetection.Find(trace.Spans, new DetectionThresholds { SlowQueryThreshold = TimeSpan.FromMilliseconds(100) });
 
-        Assert.Single(report.SlowQueries);
+        Assert.Single(found, finding => finding.Kind == FindingKind.SlowDbQuery);
     }
 
     [Fact]
-    public void Marks_a_live_detector_put_on_the_root_span_are_reported()
+    public void Findings_a_live_detector_recorded_as_root_events_are_read_back()
     {
         var trace = new TraceBuilder();
-        trace.Span("GET /orders", 0, 200, attributes:
-            [("n_plus_one.detected", "true"), ("n_plus_one.count", "12"), ("n_plus_one.statement", ItemsByOrder)]);
+        var root = trace.Span("GET /orders", 0, 200, service: "api");
+        var recorded = new Finding(FindingKind.NPlusOneDb, "api", ["00000000000000a1", "00000000000000a2"], ItemsByOrder, 12, TimeSpan.FromMilliseconds(80));
+        var stored = root with
+        {
+            Events = [new TraceSpanEvent(FindingEvents.EventName, TraceBuilder.Origin, FindingEvents.Attributes(recorded).ToDictionary(
+                attribute => attribute.Key,
+                attribute => attribute.Value is string[] ids ? "[" + string.Join(",", ids) + "]" : Convert.ToString(attribute.Value, System.Globalization.CultureInfo.InvariantCulture)!))],
+        };
 
-        var mark = Assert.Single(QueryFindings.Find(trace.Spans).DetectorMarks);
+        var live = Assert.Single(StoredTraceDetection.LiveFindings([stored]));
 
-        Assert.Equal((12, ItemsByOrder), (mark.Count, mark.Statement));
+        Assert.Equal((FindingKind.NPlusOneDb, 12, ItemsByOrder, FindingOrigin.LiveDetector), (live.Kind, live.Count, live.Subject, live.Origin));
+        Assert.Equal(recorded.EvidenceSpanIds, live.EvidenceSpanIds);
+        Assert.Equal(recorded.TotalDuration, live.TotalDuration);
     }
+
+    [Fact]
+    public void Span_ids_of_a_live_finding_are_read_from_the_dashboards_json_array_too()
+    {
+        var trace = new TraceBuilder();
+        var root = trace.Span("GET /orders", 0, 200, service: "api");
+        var stored = root with
+        {
+            Events = [new TraceSpanEvent(FindingEvents.EventName, TraceBuilder.Origin, new Dictionary<string, string>
+            {
+                [FindingEvents.Kind] = "n_plus_one_db",
+                [FindingEvents.SpanIds] = "[\"00000000000000a1\",\"00000000000000a2\"]",
+            })],
+        };
+
+        var live = Assert.Single(StoredTraceDetection.LiveFindings([stored]));
+
+        Assert.Equal(["00000000000000a1", "00000000000000a2"], live.EvidenceSpanIds);
+    }
+
+    private static IReadOnlyList<Finding> NPlusOnes(IReadOnlyList<TraceSpan> trace, DetectionThresholds? thresholds = null) =>
+        [.. StoredTraceDetection.Find(trace, thresholds).Where(finding => finding.Kind == FindingKind.NPlusOneDb)];
 
     private static (IReadOnlyList<TraceSpan> Trace, TraceSpan Parent) OrdersList(int repeatedQueries)
     {
