@@ -3,6 +3,7 @@ using OrdersTracing.AppHost.Identity;
 using OrdersTracing.AppHost.Infrastructure;
 using OrdersTracing.AppHost.Payments;
 using OrdersTracing.AppHost.Postgres;
+using OrdersTracing.AppHost.Redis;
 using OrdersTracing.AppHost.Services;
 using OrdersTracing.AppHost.Telemetry;
 
@@ -12,6 +13,7 @@ var infrastructure = builder.ChooseInfrastructure();
 var telemetry = builder.AddTelemetryPipeline(infrastructure);
 
 var ordersDb = builder.AddOrdersDatabase(infrastructure);
+var cache = builder.AddOrderCache(infrastructure);
 var payments = builder.AddPaymentProvider("payments", telemetry);
 var serviceTokens = builder.AddServiceTokenKeys();
 
@@ -22,6 +24,7 @@ var api = builder.AddProject<Projects.OrdersTracing_Api>("api")
     .WithHttpHealthCheck(ServiceHealth.Path)
     .WithReference(ordersDb, OrdersDatabaseResourceExtensions.ConnectionName)
     .WaitFor(ordersDb)
+    .WithOrderCache(cache)
     .WithPaymentProvider(payments)
     .WithServiceTokenValidation(serviceTokens)
     .WithFaultCommands();

@@ -13,6 +13,7 @@ builder.Services.AddProblemDetails();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<ChargeLedger>();
 builder.Services.AddSingleton<IdempotencyStore>();
+builder.Services.AddSingleton<PaymentIntentStore>();
 builder.AddPaymentFaults();
 builder.Services.AddHttpClient<WebhookSender>();
 

@@ -133,6 +133,14 @@ for _ in $(seq 100); do pg_isready -q -h 127.0.0.1 -p "$pg_port" && break; sleep
 pg_isready -q -h 127.0.0.1 -p "$pg_port" || { echo "PostgreSQL did not start:" >&2; cat "$work/postgres.log" >&2; exit 1; }
 sql() { psql -h 127.0.0.1 -p "$pg_port" -U postgres -d "$1" -qAtc "$2"; }
 
+# The order cache, as the AppHost's local mode runs it: every Api process reads its orders through it.
+redis_port=$(free_port)
+REDIS_PORT=$redis_port REDIS_PASSWORD=bench bash OrdersTracing.AppHost/Redis/run-local-redis.sh >"$work/redis.log" 2>&1 &
+pids+=($!)
+redis_ping() { redis-cli -h 127.0.0.1 -p "$redis_port" --no-auth-warning -a bench ping 2>/dev/null | grep -q PONG; }
+for _ in $(seq 100); do redis_ping && break; sleep 0.1; done
+redis_ping || { echo "Redis did not start:" >&2; cat "$work/redis.log" >&2; exit 1; }
+
 dashboard_port=$(free_port); otlp_port=$(free_port)
 otlp="http://127.0.0.1:$otlp_port"
 ASPNETCORE_URLS="http://127.0.0.1:$dashboard_port" ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL="$otlp" \
@@ -178,6 +186,7 @@ launch_api() { # $1: name, $2: database, $3: payment provider port, $4...: extra
   port=$(free_port)
   env ASPNETCORE_ENVIRONMENT=Development Logging__LogLevel__Default=Warning OTEL_SERVICE_NAME="bench-$name" \
     ConnectionStrings__ordersdb="Host=127.0.0.1;Port=$pg_port;Username=postgres;Password=bench;Database=$database" \
+    ConnectionStrings__cache="127.0.0.1:$redis_port,password=bench" \
     PaymentProvider__BaseUrl="http://127.0.0.1:$provider" ServiceTokens__SigningKey="$SERVICE_TOKEN_SIGNING_KEY" "$@" \
     "${on_api_core[@]}" dotnet OrdersTracing.Api/bin/$configuration/net10.0/OrdersTracing.Api.dll --urls "http://127.0.0.1:$port" >"$work/api-$name.log" 2>&1 &
   api_pid[$name]=$!

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs what the run and test commands need on a fresh Debian machine with the .NET SDK: PostgreSQL's server,
-# which the AppHost runs as a local process where there is no container runtime; Node.js and npm, with which Web's
+# Installs what the run and test commands need on a fresh Debian machine with the .NET SDK: PostgreSQL's server and
+# Redis's, which the AppHost runs as local processes where there is no container runtime; Node.js and npm, with which Web's
 # build bundles the pages' telemetry; with --with-browser, Chromium for the
 # browser test; with --with-bench, wrk and gnuplot for the benchmark (bench/run.sh).
 set -euo pipefail
@@ -25,11 +25,12 @@ if [[ $(id -u) -ne 0 ]]; then
   if ! command -v sudo >/dev/null 2>&1; then
     missing=false
     compgen -G "/usr/lib/postgresql/*/bin/postgres" >/dev/null || missing=true
+    command -v redis-server >/dev/null 2>&1 || missing=true
     command -v npm >/dev/null 2>&1 || missing=true
     [[ $with_browser == true && ! -x /usr/bin/chromium ]] && missing=true
     [[ $with_bench == true ]] && ! { command -v wrk && command -v gnuplot; } >/dev/null && missing=true
     if [[ $missing == true ]]; then
-      echo "PostgreSQL's server, npm, Chromium, wrk or gnuplot is missing and this user cannot install them: run 'apt-get install -y postgresql nodejs npm chromium wrk gnuplot-nox' as root." >&2
+      echo "PostgreSQL's or Redis's server, npm, Chromium, wrk or gnuplot is missing and this user cannot install them: run 'apt-get install -y postgresql redis-server nodejs npm chromium wrk gnuplot-nox' as root." >&2
       exit 1
     fi
   fi
@@ -40,6 +41,14 @@ if ! compgen -G "/usr/lib/postgresql/*/bin/postgres" >/dev/null; then
   echo "Installing PostgreSQL's server (apt-get install postgresql)..."
   "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
   "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+fi
+
+# The order cache; Debian's package also starts a system-wide server on 6379, which the AppHost does not use (it
+# runs its own on a free port).
+if ! command -v redis-server >/dev/null 2>&1; then
+  echo "Installing Redis's server (apt-get install redis-server)..."
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
 fi
 
 # Web bundles the pages' OpenTelemetry web SDK with esbuild from npm at build time (OrdersTracing.Web.csproj).

@@ -18,7 +18,7 @@ dotnet build OrdersTracing.Api -c Release -v quiet -nologo >/dev/null
 dotnet build OrdersTracing.PaymentProvider -c Release -v quiet -nologo >/dev/null
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-pg_port=$(free_port); api_port=$(free_port); pay_port=$(free_port); otlp_port=$(free_port); control_port=$(free_port)
+pg_port=$(free_port); redis_port=$(free_port); api_port=$(free_port); pay_port=$(free_port); otlp_port=$(free_port); control_port=$(free_port)
 api="http://127.0.0.1:$api_port"
 control="http://127.0.0.1:$control_port"
 work=$(mktemp -d)
@@ -42,6 +42,9 @@ export PGPORT=$pg_port POSTGRES_PASSWORD=measure
 bash OrdersTracing.AppHost/Postgres/run-local-postgres.sh >/dev/null 2>&1 &
 pids+=($!)
 ready PostgreSQL pg_isready -q -h 127.0.0.1 -p "$pg_port"
+REDIS_PORT=$redis_port REDIS_PASSWORD=measure bash OrdersTracing.AppHost/Redis/run-local-redis.sh >/dev/null 2>&1 &
+pids+=($!)
+ready Redis bash -c "redis-cli -h 127.0.0.1 -p $redis_port --no-auth-warning -a measure ping | grep -q PONG"
 python3 scripts/reliability/otlp_receiver.py "$otlp_port" "$control_port" ok &
 pids+=($!)
 ready "The OTLP receiver" curl -sf "$control/stats"
@@ -60,6 +63,7 @@ start_api() { # $1: log file
   ASPNETCORE_ENVIRONMENT=Development OTEL_SERVICE_NAME=api ServiceTokens__SigningKey="$SERVICE_TOKEN_SIGNING_KEY" \
   OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$otlp_port" OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf OTEL_BSP_SCHEDULE_DELAY=1000 \
   ConnectionStrings__ordersdb="Host=127.0.0.1;Port=$pg_port;Username=postgres;Password=measure;Database=ordersdb" \
+  ConnectionStrings__cache="127.0.0.1:$redis_port,password=measure" \
   PaymentProvider__BaseUrl="http://127.0.0.1:$pay_port" Logging__LogLevel__Default=Warning \
     dotnet OrdersTracing.Api/bin/Release/net10.0/OrdersTracing.Api.dll --urls "$api" >"$1" 2>&1 &
   api_pid=$!

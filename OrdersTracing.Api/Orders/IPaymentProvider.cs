@@ -9,4 +9,10 @@ public interface IPaymentProvider
 {
     /// <summary>Failures come back as a <see cref="PaymentResult"/>, never as an exception.</summary>
     Task<PaymentResult> ChargeAsync(Order order, string paymentMethod, CancellationToken cancellationToken);
+
+    /// <summary>What the provider says of one payment: one call.</summary>
+    Task<PaymentLookup> LookUpAsync(string paymentId, CancellationToken cancellationToken);
+
+    /// <summary>What the provider says of each of <paramref name="paymentIds"/>, in one call.</summary>
+    Task<PaymentLookup> LookUpAsync(IReadOnlyCollection<string> paymentIds, CancellationToken cancellationToken);
 }

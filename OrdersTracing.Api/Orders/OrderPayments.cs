@@ -7,16 +7,17 @@ namespace OrdersTracing.Api.Orders;
 /// An order's payment, whoever settles it: the request that places the order, the outbox worker and the provider's
 /// webhook all charge and record through this one service, so an order is settled by the same rules on every path.
 /// </summary>
-public sealed class OrderPayments(OrdersDbContext db, IPaymentProvider provider)
+public sealed class OrderPayments(OrdersDbContext db, OrderCache cache, IPaymentProvider provider)
 {
     public Task<PaymentResult> ChargeAsync(Order order, string paymentMethod, CancellationToken cancellationToken) =>
         provider.ChargeAsync(order, paymentMethod, cancellationToken);
 
     /// <summary>
-    /// Stores what the payment provider answered, in the caller's transaction if it has one. A failure is written
-    /// only over an order still unpaid, by one conditional <c>UPDATE</c>: between loading the order and recording, the
-    /// provider's webhook may have reported that an attempt which timed out here did charge (on this replica or
-    /// another), and the charge is the truth. Written back from the loaded order, the failure would overwrite it.
+    /// Stores what the payment provider answered, in the caller's transaction if it has one, and drops the order from
+    /// the cache, whose copy no longer says how it was paid. A failure is written only over an order still unpaid, by
+    /// one conditional <c>UPDATE</c>: between loading the order and recording, the provider's webhook may have reported
+    /// that an attempt which timed out here did charge (on this replica or another), and the charge is the truth.
+    /// Written back from the loaded order, the failure would overwrite it.
     /// </summary>
     public async Task RecordAsync(Order order, PaymentResult payment, CancellationToken cancellationToken)
     {
@@ -25,25 +26,28 @@ public sealed class OrderPayments(OrdersDbContext db, IPaymentProvider provider)
         {
             order.RecordPayment(payment);
             await db.SaveChangesAsync(cancellationToken);
-            return;
-        }
-
-        // The caller's own changes first (the outbox row), then the order, only if nobody paid it meanwhile.
-        await db.SaveChangesAsync(cancellationToken);
-        var recorded = await db.Orders
-            .Where(stored => stored.Id == order.Id && stored.PaymentStatus != PaymentStatus.Paid)
-            .ExecuteUpdateAsync(stored => stored
-                .SetProperty(o => o.PaymentStatus, PaymentStatus.PaymentFailed)
-                .SetProperty(o => o.PaymentError, payment.Error), cancellationToken);
-        if (recorded == 1)
-        {
-            order.RecordPayment(payment);
-            db.ChangeTracker.AcceptAllChanges();
         }
         else
         {
-            await db.Entry(order).ReloadAsync(cancellationToken);
+            // The caller's own changes first (the outbox row), then the order, only if nobody paid it meanwhile.
+            await db.SaveChangesAsync(cancellationToken);
+            var recorded = await db.Orders
+                .Where(stored => stored.Id == order.Id && stored.PaymentStatus != PaymentStatus.Paid)
+                .ExecuteUpdateAsync(stored => stored
+                    .SetProperty(o => o.PaymentStatus, PaymentStatus.PaymentFailed)
+                    .SetProperty(o => o.PaymentError, payment.Error), cancellationToken);
+            if (recorded == 1)
+            {
+                order.RecordPayment(payment);
+                db.ChangeTracker.AcceptAllChanges();
+            }
+            else
+            {
+                await db.Entry(order).ReloadAsync(cancellationToken);
+            }
         }
+
+        await cache.InvalidateAsync(order.TenantId, order.Id);
     }
 
     /// <summary>
@@ -73,7 +77,13 @@ public sealed class OrderPayments(OrdersDbContext db, IPaymentProvider provider)
                 .SetProperty(o => o.PaymentStatus, PaymentStatus.Paid)
                 .SetProperty(o => o.PaymentId, paymentId)
                 .SetProperty(o => o.PaymentError, (string?)null), cancellationToken);
-        return updated == 1 ? ChargeRecording.Applied : ChargeRecording.AlreadyPaid;
+        if (updated == 0)
+        {
+            return ChargeRecording.AlreadyPaid;
+        }
+
+        await cache.InvalidateAsync(tenantId, orderId);
+        return ChargeRecording.Applied;
     }
 }
 

@@ -9,14 +9,13 @@ using OrdersTracing.ServiceDefaults.Telemetry;
 namespace OrdersTracing.Api.Orders;
 
 /// <summary>Reads a tenant's orders; every query filters by the caller's tenant, so no path can read another's.</summary>
-public sealed class OrderQueries(OrdersDbContext db, IOptionsMonitor<ScenarioOptions> scenarios, FaultSwitch faults)
+public sealed class OrderQueries(OrdersDbContext db, OrderCache cache, IOptionsMonitor<ScenarioOptions> scenarios, FaultSwitch faults)
 {
     public async Task<OrderPage> ListAsync(CallerIdentity caller, int page, int pageSize, CancellationToken cancellationToken)
     {
         using var activity = OrdersTelemetry.StartActivity(OrdersTelemetry.Spans.ListOrders, caller);
 
-        // One row more than asked tells whether another page exists, without counting the tenant's orders.
-        var rows = await NewestFirst(caller, page, pageSize)
+        var rows = await db.Orders.NewestFirst(caller.TenantId, page, pageSize)
             .AsNoTracking()
             .Select(order => new OrderSummary(order.Id, order.CreatedAt, order.Total, order.Currency, order.PaymentStatus))
             .ToListAsync(cancellationToken);
@@ -35,7 +34,7 @@ public sealed class OrderQueries(OrdersDbContext db, IOptionsMonitor<ScenarioOpt
         using var activity = OrdersTelemetry.StartActivity(OrdersTelemetry.Spans.ListOrdersWithItems, caller);
         activity?.SetTag(TelemetryTags.ItemLoading, itemLoading.ToString());
 
-        var newestFirst = NewestFirst(caller, page, pageSize);
+        var newestFirst = db.Orders.NewestFirst(caller.TenantId, page, pageSize);
         List<Order> orders;
         if (itemLoading == ItemLoading.Eager)
         {
@@ -53,25 +52,29 @@ public sealed class OrderQueries(OrdersDbContext db, IOptionsMonitor<ScenarioOpt
         return new OrderPageWithItems(page, pageSize, orders.Count > pageSize, [.. orders.Take(pageSize).Select(OrderResponse.From)]);
     }
 
+    /// <summary>One order, from the cache when it holds it (<see cref="OrderCache"/>), else from the database.</summary>
     /// <returns><see langword="null"/> when the tenant has no such order, whether or not another tenant has.</returns>
     public async Task<OrderResponse?> GetAsync(CallerIdentity caller, Guid orderId, CancellationToken cancellationToken)
     {
         using var activity = OrdersTelemetry.StartActivity(OrdersTelemetry.Spans.GetOrder, caller);
         activity?.SetTag(TelemetryTags.OrderId, orderId);
 
+        if (await cache.GetAsync(caller.TenantId, orderId) is { } cached)
+        {
+            return cached;
+        }
+
         var order = await db.Orders
             .AsNoTracking()
             .Include(order => order.Items)
             .FirstOrDefaultAsync(order => order.Id == orderId && order.TenantId == caller.TenantId, cancellationToken);
+        if (order is null)
+        {
+            return null;
+        }
 
-        return order is null ? null : OrderResponse.From(order);
+        var response = OrderResponse.From(order);
+        await cache.SetAsync(response);
+        return response;
     }
-
-    // One row more than the page, newest first with the id breaking ties, so pages never overlap or skip.
-    private IQueryable<Order> NewestFirst(CallerIdentity caller, int page, int pageSize) => db.Orders
-        .Where(order => order.TenantId == caller.TenantId)
-        .OrderByDescending(order => order.CreatedAt)
-        .ThenByDescending(order => order.Id)
-        .Skip((page - 1) * pageSize)
-        .Take(pageSize + 1);
 }

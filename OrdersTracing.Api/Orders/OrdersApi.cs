@@ -19,6 +19,11 @@ public static class OrdersApi
         api.MapGet("/with-items", ListOrdersWithItemsAsync);
         api.MapGet("/{orderId:guid}", GetOrderAsync);
 
+        // Scenarios whose problem and fix a query parameter picks, to trace both on the same system; the fix by default.
+        api.MapGet("/summary", SummarizeAsync);
+        api.MapGet("/payment-statuses", ListPaymentStatusesAsync);
+        api.MapGet("/export", ExportAsync);
+
         return api;
     }
 
@@ -86,6 +91,54 @@ public static class OrdersApi
         return order is null
             ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Order not found.", detail: $"There is no order {orderId}.")
             : TypedResults.Ok(order);
+    }
+
+    /// <param name="queries">Sequential: independent aggregates one after another (the problem); Parallel: at once.</param>
+    private static async Task<Ok<TenantSummary>> SummarizeAsync(
+        CallerIdentity caller,
+        TenantSummaries summaries,
+        CancellationToken cancellationToken,
+        SummaryQueries queries = SummaryQueries.Parallel) =>
+        TypedResults.Ok(await summaries.SummarizeAsync(caller, queries, cancellationToken));
+
+    /// <param name="lookups">PerOrder: one provider call per order (the problem); Batched: one for the page.</param>
+    private static async Task<Results<Ok<PaymentStatusPage>, ValidationProblem, ProblemHttpResult>> ListPaymentStatusesAsync(
+        CallerIdentity caller,
+        OrderPaymentStatuses statuses,
+        CancellationToken cancellationToken,
+        int page = 1,
+        int pageSize = 20,
+        PaymentLookups lookups = PaymentLookups.Batched)
+    {
+        if (!IsValidPage(page, pageSize))
+        {
+            return InvalidPage();
+        }
+
+        var listed = await statuses.ListAsync(caller, page, pageSize, lookups, cancellationToken);
+        return listed.Error is { } error
+            ? TypedResults.Problem(statusCode: StatusCodes.Status502BadGateway, title: "The payment provider failed.", detail: error)
+            : TypedResults.Ok(listed);
+    }
+
+    /// <param name="paging">None: every order in one response (the problem); Keyset: a page and the next page's cursor.</param>
+    /// <param name="after">The cursor a previous page returned as <c>next</c>.</param>
+    private static async Task<Results<Ok<OrderExport>, ValidationProblem>> ExportAsync(
+        CallerIdentity caller,
+        OrderExports exports,
+        CancellationToken cancellationToken,
+        ExportPaging paging = ExportPaging.Keyset,
+        Guid? after = null,
+        int pageSize = MaxPageSize)
+    {
+        if (!IsValidPage(1, pageSize))
+        {
+            return TypedResults.ValidationProblem(
+                new Dictionary<string, string[]> { ["pageSize"] = [$"A page holds 1 to {MaxPageSize} orders."] },
+                title: "The page is not valid.");
+        }
+
+        return TypedResults.Ok(await exports.ExportAsync(caller, paging, after, pageSize, cancellationToken));
     }
 
     private static Created<OrderResponse> Created(Order order) => TypedResults.Created($"/api/orders/{order.Id}", OrderResponse.From(order));

@@ -56,6 +56,44 @@ public sealed class PaymentProviderClient(HttpClient http, ILogger<PaymentProvid
         return result;
     }
 
+    public Task<PaymentLookup> LookUpAsync(string paymentId, CancellationToken cancellationToken) =>
+        ReadAsync<PaymentIntent>($"payment_intents/{Uri.EscapeDataString(paymentId)}", intent => [intent], cancellationToken);
+
+    public Task<PaymentLookup> LookUpAsync(IReadOnlyCollection<string> paymentIds, CancellationToken cancellationToken) =>
+        ReadAsync<PaymentIntentList>(
+            $"payment_intents?{string.Join('&', paymentIds.Select(id => $"ids={Uri.EscapeDataString(id)}"))}",
+            list => list.Data ?? [],
+            cancellationToken);
+
+    private async Task<PaymentLookup> ReadAsync<T>(string path, Func<T, IEnumerable<PaymentIntent>> intentsOf, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await http.GetAsync(path, cancellationToken);
+            if (response.StatusCode == HttpStatusCode.NotFound)
+            {
+                // A payment the provider does not know: nothing to say of it, which is not a failure to ask.
+                return PaymentLookup.Found(new Dictionary<string, string>());
+            }
+
+            if (!response.IsSuccessStatusCode)
+            {
+                return PaymentLookup.Failed(await ReadErrorAsync(response, cancellationToken));
+            }
+
+            var body = await response.Content.ReadFromJsonAsync<T>(cancellationToken);
+            var statuses = (body is null ? [] : intentsOf(body))
+                .Where(intent => intent.Id is not null && intent.Status is not null)
+                .ToDictionary(intent => intent.Id!, intent => intent.Status!, StringComparer.Ordinal);
+            return PaymentLookup.Found(statuses);
+        }
+        catch (Exception exception) when (exception is HttpRequestException or Polly.ExecutionRejectedException or System.Text.Json.JsonException
+                                              || (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            return PaymentLookup.Failed($"The payment provider could not be reached: {exception.Message}");
+        }
+    }
+
     private async Task<PaymentResult> SendAsync(Order order, string paymentMethod, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "payment_intents")
@@ -114,6 +152,8 @@ public sealed class PaymentProviderClient(HttpClient http, ILogger<PaymentProvid
         IReadOnlyDictionary<string, string> Metadata);
 
     private sealed record PaymentIntent(string? Id, string? Status);
+
+    private sealed record PaymentIntentList(IReadOnlyList<PaymentIntent>? Data);
 
     private sealed record PaymentErrorBody(PaymentError? Error);
 

@@ -35,3 +35,33 @@ public enum PaymentProcessing
     /// <summary>The order and an outbox row are written in one transaction; a background worker charges the payment.</summary>
     Background,
 }
+
+/// <summary>How the tenant summary runs its independent aggregate queries.</summary>
+public enum SummaryQueries
+{
+    /// <summary>One after another on the request's context: the request waits for the sum of their times.</summary>
+    Sequential,
+
+    /// <summary>All at once, each on a context and connection of its own: the request waits for the slowest.</summary>
+    Parallel,
+}
+
+/// <summary>How a page of orders asks the payment provider for their payments.</summary>
+public enum PaymentLookups
+{
+    /// <summary>One <c>GET /payment_intents/{id}</c> per order: an N+1 of HTTP calls.</summary>
+    PerOrder,
+
+    /// <summary>One <c>GET /payment_intents?ids=...</c> for the page.</summary>
+    Batched,
+}
+
+/// <summary>How the export hands out a tenant's orders.</summary>
+public enum ExportPaging
+{
+    /// <summary>Every order in one response, however many the tenant has.</summary>
+    None,
+
+    /// <summary>A bounded page and the cursor of the next one (keyset paging on the order id).</summary>
+    Keyset,
+}

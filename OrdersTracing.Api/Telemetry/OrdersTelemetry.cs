@@ -33,6 +33,9 @@ public static class OrdersTelemetry
         public const string Migrate = "orders.migrate";
         public const string SeedOrders = "orders.seed";
         public const string ReceiveWebhook = "payments.webhook";
+        public const string SummarizeTenant = "orders.summarize";
+        public const string ListPaymentStatuses = "orders.list_payment_statuses";
+        public const string ExportOrders = "orders.export";
     }
 
     /// <summary>Attributes only the Api writes; those other services share are in <see cref="TelemetryTags"/>.</summary>
@@ -40,8 +43,32 @@ public static class OrdersTelemetry
     {
         public const string OrdersSeeded = "orders.seeded";
 
+        /// <summary>On <see cref="Spans.GetOrder"/>: one of <see cref="CacheResults"/>.</summary>
+        public const string CacheResult = "orders.cache.result";
+
+        /// <summary>Which variant of a scenario ran: the problem or its fix (see <c>Scenarios/ScenarioOptions.cs</c>).</summary>
+        public const string SummaryQueries = "orders.summary_queries";
+        public const string PaymentLookups = "orders.payment_lookups";
+        public const string ExportPaging = "orders.export_paging";
+
+        public const string OrdersExported = "orders.exported";
+
         /// <summary>On a webhook's span: whether this delivery settled the order (true for exactly one of its copies).</summary>
         public const string PaymentApplied = "payment.applied";
+    }
+
+    /// <summary>What the order cache did for a read; <c>unavailable</c> is a read served by the database during an outage.</summary>
+    public static class CacheResults
+    {
+        public const string Hit = "hit";
+        public const string Miss = "miss";
+        public const string Unavailable = "unavailable";
+    }
+
+    public static class Events
+    {
+        /// <summary>The cache could not be asked; the request went on with the database.</summary>
+        public const string CacheUnavailable = "orders.cache.unavailable";
     }
 
     /// <summary>

@@ -8,11 +8,15 @@ using OrdersTracing.ServiceDefaults.Telemetry;
 namespace OrdersTracing.PaymentProvider.PaymentIntents;
 
 /// <summary>
-/// A Stripe-like <c>POST /payment_intents</c>. Stripe's test payment methods behave as in Stripe's test mode
-/// (<c>pm_card_chargeDeclined</c> is declined), and an <c>Idempotency-Key</c> replays the first answer.
+/// A Stripe-like <c>POST /payment_intents</c>, <c>GET /payment_intents/{id}</c> and a list of given ids. Stripe's test
+/// payment methods behave as in Stripe's test mode (<c>pm_card_chargeDeclined</c> is declined), and an
+/// <c>Idempotency-Key</c> replays the first answer. Every call takes the configured latency, reads included.
 /// </summary>
 public static class PaymentIntentsApi
 {
+    /// <summary>Stripe's largest page of a list.</summary>
+    public const int MaxListed = 100;
+
     private const string DeclinedPaymentMethod = "pm_card_chargeDeclined";
     private const string IdempotencyKeyHeader = "Idempotency-Key";
     private const string BaggageHeader = "baggage";
@@ -20,7 +24,38 @@ public static class PaymentIntentsApi
     public static IEndpointRouteBuilder MapPaymentIntentsApi(this IEndpointRouteBuilder app)
     {
         app.MapPost("/payment_intents", CreatePaymentIntentAsync);
+        app.MapGet("/payment_intents/{id}", RetrievePaymentIntentAsync);
+        app.MapGet("/payment_intents", ListPaymentIntentsAsync);
         return app;
+    }
+
+    private static async Task<Results<Ok<PaymentIntent>, JsonHttpResult<StripeErrorBody>>> RetrievePaymentIntentAsync(
+        string id, IOptionsMonitor<PaymentStandInOptions> options, PaymentIntentStore intents, CancellationToken cancellationToken)
+    {
+        await Task.Delay(options.CurrentValue.Latency, cancellationToken);
+
+        return intents.TryGet(id, out var intent)
+            ? TypedResults.Ok(intent)
+            : StripeError(StatusCodes.Status404NotFound, "invalid_request_error", "resource_missing", $"No such payment_intent: '{id}'");
+    }
+
+    /// <summary>
+    /// The intents among <paramref name="ids"/> (<c>?ids=pi_1&amp;ids=pi_2</c>) in one call, as Stripe's list object;
+    /// an id the provider does not know is left out, as a search leaves out what it does not find.
+    /// </summary>
+    private static async Task<Results<Ok<PaymentIntentList>, JsonHttpResult<StripeErrorBody>>> ListPaymentIntentsAsync(
+        string[]? ids, IOptionsMonitor<PaymentStandInOptions> options, PaymentIntentStore intents, CancellationToken cancellationToken)
+    {
+        await Task.Delay(options.CurrentValue.Latency, cancellationToken);
+
+        if (ids is null || ids.Length is 0 or > MaxListed)
+        {
+            return StripeError(StatusCodes.Status400BadRequest, "invalid_request_error", "parameter_invalid",
+                $"ids must name 1 to {MaxListed} payment intents.");
+        }
+
+        var found = ids.Distinct(StringComparer.Ordinal).Select(id => intents.TryGet(id, out var intent) ? intent : null).OfType<PaymentIntent>();
+        return TypedResults.Ok(new PaymentIntentList("list", [.. found], HasMore: false, Url: "/payment_intents"));
     }
 
     private static async Task<Results<Ok<PaymentIntent>, JsonHttpResult<StripeErrorBody>>> CreatePaymentIntentAsync(
@@ -30,6 +65,7 @@ public static class PaymentIntentsApi
         FaultSwitch faults,
         ChargeLedger ledger,
         IdempotencyStore idempotency,
+        PaymentIntentStore intents,
         WebhookSender webhooks,
         CancellationToken cancellationToken)
     {
@@ -76,6 +112,7 @@ public static class PaymentIntentsApi
         }
 
         Activity.Current?.SetTag(TelemetryTags.PaymentId, intent.Id);
+        intents.Add(intent);
         if (!string.IsNullOrEmpty(key))
         {
             ledger.Charged(key);
@@ -111,6 +148,12 @@ public sealed record PaymentIntentRequest(
     IReadOnlyDictionary<string, string>? Metadata);
 
 public sealed record PaymentIntent(string Id, string Object, long Amount, string Currency, string Status);
+
+public sealed record PaymentIntentList(
+    string Object,
+    IReadOnlyList<PaymentIntent> Data,
+    [property: JsonPropertyName("has_more")] bool HasMore,
+    string Url);
 
 public sealed record StripeErrorBody(StripeError Error);
 

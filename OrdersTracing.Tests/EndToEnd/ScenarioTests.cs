@@ -11,6 +11,9 @@ public sealed class ScenarioTests(OrdersAppFixture fixture)
 {
     private const int Orders = 6;
 
+    /// <summary>The six independent aggregates of the tenant summary.</summary>
+    private const int SummaryQueries = 6;
+
     [Fact]
     public async Task The_naive_listing_loads_each_orders_items_with_its_own_query()
     {
@@ -143,6 +146,129 @@ public sealed class ScenarioTests(OrdersAppFixture fixture)
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task The_sequential_summary_queries_one_after_another_and_the_parallel_one_at_once()
+    {
+        using var api = fixture.CreateApiClient();
+        var tenant = await TenantWithOrdersAsync(api);
+        var (sequentialTrace, parallelTrace) = (TestIds.NewTraceId(), TestIds.NewTraceId());
+
+        using var sequential = await SendAsync(api, "/api/orders/summary?queries=Sequential", tenant, sequentialTrace);
+        using var parallel = await SendAsync(api, "/api/orders/summary?queries=Parallel", tenant, parallelTrace);
+        var sequentialQueries = await QueriesUnderAsync(sequentialTrace, "orders.summarize", SummaryQueries);
+        var parallelQueries = await QueriesUnderAsync(parallelTrace, "orders.summarize", SummaryQueries);
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (sequential.StatusCode, parallel.StatusCode));
+        Assert.Equal(Orders, (await sequential.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("orders").GetInt32());
+        Assert.Equal(await sequential.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), await parallel.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        Assert.All(sequentialQueries.Zip(sequentialQueries.Skip(1)), pair => Assert.True(pair.First.End <= pair.Second.Start, $"{pair.Second} started before {pair.First} ended"));
+        // Whether six one-millisecond queries overlap is up to the machine's load; that they are sent at once is pinned
+        // by Tests/Api/ScenarioTests, behind a lock.
+        Assert.Equal(SummaryQueries, parallelQueries.Count);
+        Report("summary", sequentialQueries, parallelQueries);
+    }
+
+    [Fact]
+    public async Task Payment_statuses_per_order_call_the_provider_once_per_order_and_batched_once_for_the_page()
+    {
+        using var api = fixture.CreateApiClient();
+        var tenant = await TenantWithOrdersAsync(api);
+        var (perOrderTrace, batchedTrace) = (TestIds.NewTraceId(), TestIds.NewTraceId());
+
+        using var perOrder = await SendAsync(api, "/api/orders/payment-statuses?lookups=PerOrder", tenant, perOrderTrace);
+        using var batched = await SendAsync(api, "/api/orders/payment-statuses?lookups=Batched", tenant, batchedTrace);
+        var perOrderCalls = await ProviderCallsAsync(perOrderTrace, Orders);
+        var batchedCalls = await ProviderCallsAsync(batchedTrace, 1);
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (perOrder.StatusCode, batched.StatusCode));
+        Assert.Equal(Orders, await CountSucceededAsync(perOrder));
+        Assert.Equal(Orders, await CountSucceededAsync(batched));
+        Assert.Equal(Orders, perOrderCalls.Count);
+        Assert.Single(batchedCalls);
+        Assert.Equal(Orders, perOrderCalls.Select(call => call["url.full"]).Distinct().Count());
+        Report("payment statuses", perOrderCalls, batchedCalls);
+    }
+
+    [Fact]
+    public async Task The_export_in_one_response_holds_every_order_and_keyset_pages_hold_a_bounded_part()
+    {
+        using var api = fixture.CreateApiClient();
+        var tenant = await TenantWithOrdersAsync(api);
+        const int pageSize = 4;
+        var (allTrace, firstPageTrace) = (TestIds.NewTraceId(), TestIds.NewTraceId());
+
+        using var all = await SendAsync(api, "/api/orders/export?paging=None", tenant, allTrace);
+        using var firstPage = await SendAsync(api, $"/api/orders/export?paging=Keyset&pageSize={pageSize}", tenant, firstPageTrace);
+        var allBody = await all.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+        var firstBody = await firstPage.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+        using var lastPage = await SendAsync(api, $"/api/orders/export?paging=Keyset&pageSize={pageSize}&after={firstBody.GetProperty("next").GetString()}", tenant, TestIds.NewTraceId());
+        var lastBody = await lastPage.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+        var allQueries = await QueriesUnderAsync(allTrace, "orders.export", 1);
+        var pageQueries = await QueriesUnderAsync(firstPageTrace, "orders.export", 1);
+
+        Assert.Equal((Orders, JsonValueKind.Null), (allBody.GetProperty("orders").GetArrayLength(), allBody.GetProperty("next").ValueKind));
+        Assert.Equal(pageSize, firstBody.GetProperty("orders").GetArrayLength());
+        Assert.Equal((Orders - pageSize, JsonValueKind.Null), (lastBody.GetProperty("orders").GetArrayLength(), lastBody.GetProperty("next").ValueKind));
+        Assert.Equal(
+            allBody.GetProperty("orders").EnumerateArray().Select(order => order.GetProperty("id").GetString()),
+            firstBody.GetProperty("orders").EnumerateArray().Concat(lastBody.GetProperty("orders").EnumerateArray()).Select(order => order.GetProperty("id").GetString()));
+        Assert.Equal((1, 1), (allQueries.Count, pageQueries.Count));
+        var (allBytes, pageBytes) = ((await all.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken)).Length,
+            (await firstPage.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken)).Length);
+        TestContext.Current.TestOutputHelper?.WriteLine($"export: one response of {allBytes} B for {Orders} orders; a page of {pageSize}: {pageBytes} B");
+        Report("export", allQueries, pageQueries);
+    }
+
+    [Theory]
+    [InlineData("/api/orders/export?pageSize=0")]
+    [InlineData("/api/orders/export?pageSize=101")]
+    [InlineData("/api/orders/export?after=not-a-cursor")]
+    [InlineData("/api/orders/payment-statuses?pageSize=0")]
+    [InlineData("/api/orders/payment-statuses?lookups=Sometimes")]
+    [InlineData("/api/orders/summary?queries=Sometimes")]
+    public async Task A_scenario_with_bad_input_is_refused_with_a_problem(string path)
+    {
+        using var api = fixture.CreateApiClient();
+
+        using var response = await SendAsync(api, path, TestIds.Tenant(), TestIds.NewTraceId());
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    private async Task<List<TraceSpan>> QueriesUnderAsync(string traceId, string spanName, int count)
+    {
+        var spans = await fixture.Telemetry.WaitForTraceAsync(traceId, spans =>
+            spans.Any(span => span.Name == spanName) && spans.Count(IsQuery) >= count);
+        var parent = Assert.Single(spans, span => span.Name == spanName);
+        return [.. spans.Where(span => IsQuery(span) && IsWithin(span, parent, spans)).OrderBy(span => span.Start)];
+    }
+
+    /// <summary>The Api's calls to the payment provider, as its HttpClient traced them.</summary>
+    private async Task<List<TraceSpan>> ProviderCallsAsync(string traceId, int count)
+    {
+        static bool IsProviderCall(TraceSpan span) =>
+            span.Service == "api" && span.Kind == TraceSpanKind.Client && span["url.full"]?.Contains("/payment_intents", StringComparison.Ordinal) == true;
+        var spans = await fixture.Telemetry.WaitForTraceAsync(traceId, spans =>
+            spans.Any(span => span.Name == "orders.list_payment_statuses") && spans.Count(IsProviderCall) >= count
+            && spans.Count(span => span.Service == "payments" && span.Kind == TraceSpanKind.Server) >= count);
+        return [.. spans.Where(IsProviderCall).OrderBy(span => span.Start)];
+    }
+
+    private static async Task<int> CountSucceededAsync(HttpResponseMessage response)
+    {
+        var page = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+        return page.GetProperty("orders").EnumerateArray().Count(order => order.GetProperty("providerStatus").GetString() == "succeeded");
+    }
+
+    /// <summary>The counts and times that the scenario's documentation quotes, in the test's output.</summary>
+    private static void Report(string scenario, IReadOnlyList<TraceSpan> problem, IReadOnlyList<TraceSpan> fix)
+    {
+        static string Describe(IReadOnlyList<TraceSpan> spans) =>
+            $"{spans.Count} spans, {spans.Sum(span => span.Duration.TotalMilliseconds):F1} ms in all, {(spans.Max(span => span.End) - spans.Min(span => span.Start)).TotalMilliseconds:F1} ms from first start to last end";
+        TestContext.Current.TestOutputHelper?.WriteLine($"{scenario}: problem {Describe(problem)}; fix {Describe(fix)}");
     }
 
     /// <summary>A statement Npgsql ran; a connection open is an Npgsql span too, with no statement.</summary>

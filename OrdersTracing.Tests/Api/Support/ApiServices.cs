@@ -30,12 +30,15 @@ public sealed class ApiServices : IAsyncDisposable
     /// <summary>The test's database, for a second set of services on it: a second Api process.</summary>
     public string ConnectionString { get; }
 
-    public static ApiServices Create(string connectionString, FakePaymentProvider provider, TimeProvider? clock = null)
+    /// <param name="cacheConnectionString">The order cache's Redis; unreachable unless given, so every read is the database's.</param>
+    public static ApiServices Create(
+        string connectionString, FakePaymentProvider provider, TimeProvider? clock = null, string cacheConnectionString = LocalRedis.Unreachable)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             [$"ConnectionStrings:{OrdersDbContext.ConnectionName}"] = connectionString,
+            [$"ConnectionStrings:{OrderCacheExtensions.ConnectionName}"] = cacheConnectionString,
         });
         builder.AddOrders();
         builder.AddScenarios();

@@ -24,6 +24,8 @@ internal sealed class UnstartedAppHost : IAsyncDisposable
     // Fixed, so that no test depends on a generated password and none writes one to the AppHost's user secrets.
     public const string PostgresPassword = "app-model-test-password";
 
+    public const string CachePassword = "app-model-test-cache-password";
+
     private const int FirstFakePort = 41000;
 
     // Values that reference endpoints wait for them to be allocated; in an app that never starts, that is forever.
@@ -53,6 +55,7 @@ internal sealed class UnstartedAppHost : IAsyncDisposable
                 $"--{InfrastructureChoice.ConfigurationKey}={mode}",
                 $"--ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL={DashboardOtlpEndpoint}",
                 $"--Parameters:postgres-password={PostgresPassword}",
+                $"--Parameters:cache-password={CachePassword}",
                 "--Parameters:payment-webhook-secret=app-model-test-webhook-secret",
                 .. arguments,
             ],
