@@ -18,27 +18,18 @@ public sealed class LocalPostgres : IAsyncLifetime
     private static readonly TimeSpan StartDeadline = TimeSpan.FromSeconds(60);
 
     private readonly string password = Guid.NewGuid().ToString("N");
-    private readonly int port = FreePort();
+    private readonly int port = LocalServerScript.FreePort();
     private Process? server;
 
     public async ValueTask InitializeAsync()
     {
-        var script = Path.Combine(RepositoryRoot(), "OrdersTracing.AppHost", "Postgres", "run-local-postgres.sh");
-        var start = new ProcessStartInfo("bash", [script])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            Environment =
+        server = LocalServerScript.Start(
+            Path.Combine("OrdersTracing.AppHost", "Postgres", "run-local-postgres.sh"),
+            new Dictionary<string, string>
             {
                 ["PGPORT"] = port.ToString(CultureInfo.InvariantCulture),
                 ["POSTGRES_PASSWORD"] = password,
-            },
-        };
-        server = Process.Start(start) ?? throw new InvalidOperationException("run-local-postgres.sh did not start.");
-        server.OutputDataReceived += (_, _) => { };
-        server.ErrorDataReceived += (_, _) => { };
-        server.BeginOutputReadLine();
-        server.BeginErrorReadLine();
+            });
 
         await WaitUntilAcceptingAsync();
         await using var admin = new NpgsqlConnection(ConnectionString("postgres"));
@@ -84,11 +75,7 @@ public sealed class LocalPostgres : IAsyncLifetime
             return;
         }
 
-        // TERM lets the script stop the server and remove its data folder; a kill would leave both behind.
-        LocalProcesses.Signal(server.Id, "TERM");
-        using var stopped = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await server.WaitForExitAsync(stopped.Token);
-        server.Dispose();
+        await LocalServerScript.StopAsync(server);
     }
 
     private string ConnectionString(string database) => new NpgsqlConnectionStringBuilder
@@ -121,26 +108,6 @@ public sealed class LocalPostgres : IAsyncLifetime
                 await Task.Delay(100);
             }
         }
-    }
-
-    internal static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    internal static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "OrdersTracing.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No OrdersTracing.sln above {AppContext.BaseDirectory}.");
     }
 }
 

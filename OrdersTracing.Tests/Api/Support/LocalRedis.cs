@@ -17,7 +17,7 @@ public sealed class LocalRedis : IAsyncLifetime
     private static readonly TimeSpan StartDeadline = TimeSpan.FromSeconds(30);
 
     private readonly string password = Guid.NewGuid().ToString("N");
-    private readonly int port = LocalPostgres.FreePort();
+    private readonly int port = LocalServerScript.FreePort();
     private Process? server;
 
     public string ConnectionString => $"127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)},password={password}";
@@ -31,22 +31,13 @@ public sealed class LocalRedis : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        var script = Path.Combine(LocalPostgres.RepositoryRoot(), "OrdersTracing.AppHost", "Redis", "run-local-redis.sh");
-        var start = new ProcessStartInfo("bash", [script])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            Environment =
+        server = LocalServerScript.Start(
+            Path.Combine("OrdersTracing.AppHost", "Redis", "run-local-redis.sh"),
+            new Dictionary<string, string>
             {
                 ["REDIS_PORT"] = port.ToString(CultureInfo.InvariantCulture),
                 ["REDIS_PASSWORD"] = password,
-            },
-        };
-        server = Process.Start(start) ?? throw new InvalidOperationException("run-local-redis.sh did not start.");
-        server.OutputDataReceived += (_, _) => { };
-        server.ErrorDataReceived += (_, _) => { };
-        server.BeginOutputReadLine();
-        server.BeginErrorReadLine();
+            });
 
         var deadline = DateTime.UtcNow + StartDeadline;
         while (true)
@@ -77,10 +68,7 @@ public sealed class LocalRedis : IAsyncLifetime
             return;
         }
 
-        LocalProcesses.Signal(server.Id, "TERM");
-        using var stopped = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await server.WaitForExitAsync(stopped.Token);
-        server.Dispose();
+        await LocalServerScript.StopAsync(server);
         server = null;
     }
 }
