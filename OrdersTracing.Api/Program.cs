@@ -8,6 +8,7 @@ using OrdersTracing.Api.Problems;
 using OrdersTracing.Api.Scenarios;
 using OrdersTracing.Api.Tenancy;
 using OrdersTracing.ServiceDefaults.Faults;
+using OrdersTracing.ServiceDefaults.Telemetry.ResponseSize;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -23,6 +24,8 @@ builder.Services.AddSingleton(TimeProvider.System);
 
 var app = builder.Build();
 
+// First, so that the server span's http.response.body.size counts what every later middleware writes.
+app.UseResponseBodySize();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();

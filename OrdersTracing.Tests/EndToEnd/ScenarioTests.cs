@@ -222,6 +222,35 @@ public sealed class ScenarioTests(OrdersAppFixture fixture)
     }
 
     [Theory]
+    [InlineData("/api/orders/with-items?loading=Naive", "/api/orders/with-items?loading=Eager", FindingKind.NPlusOneDb)]
+    [InlineData("/api/orders/payment-statuses?lookups=PerOrder", "/api/orders/payment-statuses?lookups=Batched", FindingKind.NPlusOneHttp)]
+    [InlineData("/api/orders/export?paging=None", "/api/orders/export?paging=Keyset&pageSize=2", FindingKind.LargeHttpPayload)]
+    public async Task A_scenarios_problem_is_marked_on_the_live_root_span_and_found_by_the_trace_doctor_and_its_fix_is_not(
+        string problemPath, string fixPath, FindingKind kind)
+    {
+        using var api = fixture.CreateApiClient();
+        var tenant = await TenantWithOrdersAsync(api);
+        var (problemTrace, fixTrace) = (TestIds.NewTraceId(), TestIds.NewTraceId());
+
+        using var problem = await SendAsync(api, problemPath, tenant, problemTrace);
+        using var fix = await SendAsync(api, fixPath, tenant, fixTrace);
+        var (problemRoot, problemFindings) = await AnalyseAsync(problemTrace);
+        var (fixRoot, fixFindings) = await AnalyseAsync(fixTrace);
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (problem.StatusCode, fix.StatusCode));
+        var name = FindingEvents.Name(kind);
+        Assert.Equal("true", problemRoot[FindingEvents.Detected]);
+        Assert.Contains(name, problemRoot[FindingEvents.Kinds] ?? string.Empty, StringComparison.Ordinal);
+        Assert.Contains(problemFindings, finding => finding.Kind == kind && finding.Service == "api");
+        Assert.DoesNotContain(name, fixRoot[FindingEvents.Kinds] ?? string.Empty, StringComparison.Ordinal);
+        Assert.DoesNotContain(fixFindings, finding => finding.Kind == kind);
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"{name}: problem root {problemRoot.Duration.TotalMilliseconds:F1} ms, body {problemRoot[SpanAttributes.HttpResponseBodySize]} B, kinds {problemRoot[FindingEvents.Kinds]}, doctor: "
+            + string.Join("; ", problemFindings.Select(finding => $"{finding.Kind} x{finding.Count} {finding.TotalDuration.TotalMilliseconds:F1} ms"))
+            + $"; fix root {fixRoot.Duration.TotalMilliseconds:F1} ms, body {fixRoot[SpanAttributes.HttpResponseBodySize]} B, kinds {fixRoot[FindingEvents.Kinds] ?? "none"}");
+    }
+
+    [Theory]
     [InlineData("/api/orders/export?pageSize=0")]
     [InlineData("/api/orders/export?pageSize=101")]
     [InlineData("/api/orders/export?after=not-a-cursor")]
@@ -236,6 +265,17 @@ public sealed class ScenarioTests(OrdersAppFixture fixture)
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    /// <summary>
+    /// The Api's local root span, once the detectors have had the whole request (the root ends last), and the Trace
+    /// doctor's findings for the stored trace with the thresholds the running services were given.
+    /// </summary>
+    private async Task<(TraceSpan Root, IReadOnlyList<Finding> Findings)> AnalyseAsync(string traceId)
+    {
+        static bool IsApiRoot(TraceSpan span) => span.Service == "api" && span.Kind == TraceSpanKind.Server;
+        var spans = await fixture.Telemetry.WaitForTraceAsync(traceId, spans => spans.Any(IsApiRoot) && spans.Any(span => span.Service == "api" && span.Scope == "Npgsql"));
+        return (Assert.Single(spans, IsApiRoot), Findings.Of(CriticalPath.Compute(spans), spans, OrdersAppFixture.ScenarioThresholds));
     }
 
     private async Task<List<TraceSpan>> QueriesUnderAsync(string traceId, string spanName, int count)

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using OrdersTracing.AppHost.Identity;
 using OrdersTracing.ServiceDefaults.Identity;
+using OrdersTracing.TraceAnalysis;
 
 namespace OrdersTracing.Tests.EndToEnd;
 
@@ -26,6 +27,27 @@ public class OrdersAppFixture : IAsyncLifetime
 
     /// <summary>Signs service tokens with the key the AppHost generated for Web, so that a test calls the Api as Web does.</summary>
     public ServiceTokenIssuer ServiceTokens { get; private set; } = null!;
+
+    /// <summary>
+    /// The detector thresholds the scenarios' small data reaches, and the Trace doctor's analysis in the tests uses the
+    /// same: six orders make six provider calls (Sentry's N+1 API calls detector wants 10 and 300 ms), and an export of
+    /// six orders is a couple of kilobytes (Sentry's large payload is 300 000 bytes, about 900 orders). The rest are
+    /// Sentry's defaults.
+    /// </summary>
+    public static DetectionThresholds ScenarioThresholds { get; } = new()
+    {
+        MinimumTotalDuration = TimeSpan.FromMilliseconds(1),
+        MinimumRepeatedHttpCalls = 5,
+        MinimumHttpCallsTotalDuration = TimeSpan.FromMilliseconds(1),
+        LargePayloadBytes = 1_200,
+    };
+
+    private static IEnumerable<string> ScenarioThresholdArguments =>
+    [
+        $"--ServiceSettings:Tracing:QueryDetection:{nameof(DetectionThresholds.MinimumRepeatedHttpCalls)}={ScenarioThresholds.MinimumRepeatedHttpCalls}",
+        $"--ServiceSettings:Tracing:QueryDetection:{nameof(DetectionThresholds.MinimumHttpCallsTotalDuration)}={ScenarioThresholds.MinimumHttpCallsTotalDuration:c}",
+        $"--ServiceSettings:Tracing:QueryDetection:{nameof(DetectionThresholds.LargePayloadBytes)}={ScenarioThresholds.LargePayloadBytes}",
+    ];
 
     /// <summary>Extra AppHost arguments, for fixtures that start the application another way.</summary>
     protected virtual IEnumerable<string> AppHostArguments => [];
@@ -48,6 +70,7 @@ public class OrdersAppFixture : IAsyncLifetime
                 "--ServiceSettings:Scenarios:Payments=Synchronous",
                 // Local Postgres answers in about a millisecond; the 50 ms that marks an N+1 in production is never reached here.
                 "--ServiceSettings:Tracing:QueryDetection:MinimumTotalDuration=00:00:00.001",
+                .. ScenarioThresholdArguments,
                 .. AppHostArguments,
             ],
             timeout.Token);

@@ -1,0 +1,41 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using OrdersTracing.TraceAnalysis;
+
+namespace OrdersTracing.ServiceDefaults.Telemetry.ResponseSize;
+
+/// <summary>
+/// Records the size of the response body on the request's server span as <c>http.response.body.size</c>. The ASP.NET
+/// Core instrumentation does not set it, and a JSON result has no <c>Content-Length</c> (it is written chunked), yet the
+/// large-payload detector reads exactly this attribute: without it an export that sends every order in one response is
+/// invisible to the detector and to the Trace doctor.
+/// </summary>
+public static class ResponseBodySizeExtensions
+{
+    /// <summary>Counts the bytes written to each traced response; put it first, so that it sees what every later middleware writes.</summary>
+    public static IApplicationBuilder UseResponseBodySize(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        // The hosting layer started the server span before the pipeline runs; an untraced request costs nothing here.
+        if (Activity.Current is not { IsAllDataRequested: true } activity || context.WebSockets.IsWebSocketRequest)
+        {
+            await next(context);
+            return;
+        }
+
+        var body = context.Response.Body;
+        var counting = new ByteCountingStream(body);
+        context.Response.Body = counting;
+        try
+        {
+            await next(context);
+            // Flushes what the result left buffered, so that the count is the whole body, before the span ends.
+            await context.Response.CompleteAsync();
+        }
+        finally
+        {
+            context.Response.Body = body;
+            activity.SetTag(SpanAttributes.HttpResponseBodySize, context.Response.ContentLength ?? counting.BytesWritten);
+        }
+    });
+}
