@@ -4,6 +4,7 @@ using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using OrdersTracing.Api.Telemetry;
 using OrdersTracing.AppHost.Payments;
+using OrdersTracing.AppHost.Services;
 using OrdersTracing.ServiceDefaults.Faults;
 using OrdersTracing.ServiceDefaults.Telemetry;
 using OrdersTracing.TraceAnalysis;
@@ -92,6 +93,21 @@ public sealed class ApiReplicaTests(ApiReplicasAppFixture fixture) : IAsyncDispo
 
         var restart = await fixture.App.ResourceCommands.ExecuteCommandAsync(victim.ResourceId, KnownResourceCommands.StartCommand, TestContext.Current.CancellationToken);
         await fixture.WaitForAllReplicasHealthyAsync(TestContext.Current.CancellationToken);
+        // The app model can still show the replica healthy from before the kill: the tests after this one call each
+        // replica's own port, so wait until the restarted process answers there (CI: connection refused).
+        using var restarted = fixture.CreateReplicaClient(fixture.CurrentReplicas().Single(replica => replica.ResourceId == victim.ResourceId));
+        await Poll.UntilAsync<bool>(async () =>
+        {
+            try
+            {
+                using var health = await restarted.GetAsync(ServiceHealth.Path, TestContext.Current.CancellationToken);
+                return health.IsSuccessStatusCode ? true : null;
+            }
+            catch (HttpRequestException)
+            {
+                return null;
+            }
+        }, "the restarted replica answering on its own port");
 
         var retried = ledger.Count(entry => entry.Requests > 1);
         FaultLoad.Report("api-replica-killed",
