@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs a throwaway PostgreSQL server for the AppHost's local mode: a fresh data folder each run, listening on
 # 127.0.0.1:$PGPORT with password authentication, removed when the resource stops. A server that stops by itself
-# (a crash, or an operator's `kill -INT <postmaster pid>`) is started again after $restart_delay s on the same data,
+# (a crash, or an operator's `kill -INT <postmaster pid>`) is started again on the same data (LocalServers/supervise.sh),
 # as a container with a restart policy would be: an outage, not a lost database. $POSTGRES_DB, when set, is created
 # before the server listens, as the container image does: the services that start against it (several Api replicas
 # at once) find it there, and none of them races another to create it. Arguments are passed on to the server (the
@@ -21,23 +21,9 @@ if [[ -z "$bindir" || ! -x "$bindir/postgres" ]]; then
   exit 1
 fi
 
-restart_delay=3
-max_restarts=20
-
-root=$(mktemp -d "${TMPDIR:-/tmp}/orderstracing-postgres.XXXXXX")
-server_pid=""
-
-cleanup() {
-  if [[ -n "$server_pid" ]]; then
-    # SIGINT is PostgreSQL's fast shutdown: it does not wait for clients to disconnect.
-    kill -INT "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-  fi
-  rm -rf "$root"
-}
-stopping=""
-trap cleanup EXIT
-trap 'stopping=1; exit 0' TERM INT
+source "$(dirname "${BASH_SOURCE[0]}")/../LocalServers/supervise.sh"
+# SIGINT is PostgreSQL's fast shutdown: it does not wait for clients to disconnect.
+make_server_root postgres INT
 
 as_server_user=()
 if [[ $(id -u) -eq 0 ]]; then
@@ -57,17 +43,5 @@ if [[ -n "${POSTGRES_DB:-}" ]]; then
     > "$root/createdb.log" 2>&1 || { cat "$root/createdb.log" >&2; exit 1; }
 fi
 
-restarts=0
-while true; do
-  "${as_server_user[@]}" "$bindir/postgres" -D "$root/data" -p "$PGPORT" -c listen_addresses=127.0.0.1 \
-    -c unix_socket_directories="$root" -c max_connections=200 "$@" &
-  server_pid=$!
-  status=0
-  wait "$server_pid" || status=$?
-  server_pid=""
-  if [[ -n "$stopping" ]] || (( ++restarts > max_restarts )); then
-    exit "$status"
-  fi
-  echo "PostgreSQL stopped (exit $status); starting it again in ${restart_delay} s (restart $restarts of $max_restarts)." >&2
-  sleep "$restart_delay"
-done
+supervise PostgreSQL "${as_server_user[@]}" "$bindir/postgres" -D "$root/data" -p "$PGPORT" -c listen_addresses=127.0.0.1 \
+  -c unix_socket_directories="$root" -c max_connections=200 "$@"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs a throwaway Redis server for the AppHost's local mode: listening on 127.0.0.1:$REDIS_PORT with a password, no
 # persistence (a cache starts empty), in a working folder removed when the resource stops. A server that stops by
-# itself (a crash, or an operator's `kill -INT <pid>` to try a cache outage) is started again after $restart_delay s,
+# itself (a crash, or an operator's `kill -INT <pid>` to try a cache outage) is started again (LocalServers/supervise.sh),
 # as a container with a restart policy would be. Arguments are passed on to the server.
 set -euo pipefail
 
@@ -14,38 +14,12 @@ if [[ -z "$server" ]]; then
   exit 1
 fi
 
-restart_delay=3
-max_restarts=20
-
-root=$(mktemp -d "${TMPDIR:-/tmp}/orderstracing-redis.XXXXXX")
-server_pid=""
-
-cleanup() {
-  if [[ -n "$server_pid" ]]; then
-    kill -TERM "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-  fi
-  rm -rf "$root"
-}
-stopping=""
-trap cleanup EXIT
-trap 'stopping=1; exit 0' TERM INT
+source "$(dirname "${BASH_SOURCE[0]}")/../LocalServers/supervise.sh"
+make_server_root redis TERM
 
 # The password goes through a config file, not the command line, where `ps` would show it to every user.
 umask 077
 printf 'requirepass "%s"\n' "$REDIS_PASSWORD" > "$root/redis.conf"
 
-restarts=0
-while true; do
-  "$server" "$root/redis.conf" --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$root" \
-    --save "" --appendonly no --daemonize no --supervised no "$@" &
-  server_pid=$!
-  status=0
-  wait "$server_pid" || status=$?
-  server_pid=""
-  if [[ -n "$stopping" ]] || (( ++restarts > max_restarts )); then
-    exit "$status"
-  fi
-  echo "Redis stopped (exit $status); starting it again in ${restart_delay} s (restart $restarts of $max_restarts)." >&2
-  sleep "$restart_delay"
-done
+supervise Redis "$server" "$root/redis.conf" --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$root" \
+  --save "" --appendonly no --daemonize no --supervised no "$@"
