@@ -156,6 +156,7 @@ ASPNETCORE_URLS="http://127.0.0.1:$dashboard_port" ASPIRE_DASHBOARD_OTLP_ENDPOIN
   DASHBOARD__FRONTEND__AUTHMODE=Unsecured DASHBOARD__OTLP__AUTHMODE=Unsecured ASPIRE_ALLOW_UNSECURED_TRANSPORT=true \
   Logging__LogLevel__Default=Warning "$dashboard" >"$work/dashboard.log" 2>&1 &
 pids+=($!)
+dashboard_pid=$!
 wait_for "http://127.0.0.1:$dashboard_port/"
 
 # The receiver that costs little: it reads every OTLP/HTTP and OTLP/gRPC request whole and discards it. The overhead
@@ -269,17 +270,22 @@ core_ticks() { # $1: a cpu line's name (cpu1), or "others" for the other cores t
     END { printf "%d %d %d\n", busy, steal, total }' /proc/stat
 }
 # The order of the configurations in a round: (a), (b) and (c) back to back, (b) between the two it is compared with,
-# so that each ratio of a round pairs loads seconds apart; the triple runs forwards and backwards in turn and moves
-# among the other two, so that no configuration always runs first or last.
+# so that each ratio of a round pairs loads seconds apart; the triple runs forwards and backwards in turn, (d) before or
+# after it, so that neither (a) nor (c) always runs first. (b′) runs last: the dashboard goes on ingesting on the other
+# core after its load, and waits for that (quiet_dashboard) fall on no one's load.
 round_order() { # $1: round number; prints the configurations in order
-  local triple rest
-  if (($1 % 2)); then triple=(off on detect); else triple=(detect on off); fi
-  if ((($1 / 2) % 2)); then rest=(dashboard sampled); else rest=(sampled dashboard); fi
-  case $(($1 % 3)) in
-    0) echo "${triple[*]} ${rest[*]}" ;;
-    1) echo "${rest[0]} ${triple[*]} ${rest[1]}" ;;
-    2) echo "${rest[*]} ${triple[*]}" ;;
-  esac
+  local triple
+  if (($1 % 2)); then triple="off on detect"; else triple="detect on off"; fi
+  if ((($1 / 2) % 2)); then echo "sampled $triple dashboard"; else echo "$triple sampled dashboard"; fi
+}
+quiet_dashboard() { # waits (3 s at most) until the dashboard has used under a tenth of a core for a quarter of a second
+  local before after
+  for _ in $(seq 12); do
+    before=$(sed 's/^.*) //' "/proc/$dashboard_pid/stat" | awk '{ print $12 + $13 }')
+    sleep 0.25
+    after=$(sed 's/^.*) //' "/proc/$dashboard_pid/stat" | awk '{ print $12 + $13 }')
+    (((after - before) * 40 < clock_ticks)) && return
+  done
 }
 # The Api process's CPU time so far (user + system, in clock ticks), from /proc/PID/stat: fields 14 and 15, counted
 # after the command name, which may hold spaces.
@@ -316,6 +322,7 @@ for round in $(seq "$rounds"); do
         "$(json_number threadPoolThreads <<<"$after")" $((cpu_after - cpu_before)) \
         $((core_busy_after - core_busy_before)) $((core_steal_after - core_steal_before)) $((core_total_after - core_total_before)) \
         $((others_busy_after - others_busy_before)) $((others_total_after - others_total_before)) "$summary" >>"$work/overhead.jsonl"
+      [[ $config != dashboard ]] || quiet_dashboard
     done
   done
   echo "  round $round of $rounds done"
