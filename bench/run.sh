@@ -257,9 +257,13 @@ isolate() { # $1: the config to measure
   [[ ${#on_api_core[@]} -gt 0 ]] || return 0
   local other
   for other in "${configs[@]}"; do
-    [[ $other == "$1" ]] || taskset -a -cp "$other_cores" "${api_pid[$other]}" >/dev/null
+    [[ $other == "$1" ]] || move "${api_pid[$other]}" "$other_cores"
   done
-  taskset -a -cp "$api_core" "${api_pid[$1]}" >/dev/null
+  move "${api_pid[$1]}" "$api_core"
+}
+move() { # $1: pid, $2: cores. A thread that ends while taskset walks the process's threads fails the walk: walk again.
+  for _ in 1 2 3; do taskset -a -cp "$2" "$1" >/dev/null 2>&1 && return; done
+  taskset -a -cp "$2" "$1" >/dev/null
 }
 # What else the Api's core did during a load: its busy and stolen time from /proc/stat (in clock ticks), to set against
 # the Api's own; and the other cores' busy time, which says whether wrk and PostgreSQL had room.
@@ -291,12 +295,23 @@ quiet_dashboard() { # waits (3 s at most) until the dashboard has used under a t
 # after the command name, which may hold spaces.
 cpu_ticks() { sed 's/^.*) //' "/proc/${api_pid[$1]}/stat" | awk '{ print $12 + $13 }'; }
 
-# The warm-up: every endpoint of every process, each process alone on the Api's core as when it is measured, long
-# enough for the JIT's tier-ups (tier 0, instrumented, tier 1) of the request path.
+# The warm-up: every endpoint of every process, each process alone on the Api's core as when it is measured, until the
+# JIT's tier-ups of the request path (tier 0, instrumented, tier 1) are done: after the first load, another second of
+# load while the last one still had the JIT compile more than a few methods, three at most.
+jit_methods() { process_stats "$1" | json_number jitCompiledMethods; }
 if [[ $warmup -gt 0 ]]; then
   for config in "${configs[@]}"; do
     isolate "$config"
-    for endpoint in "${endpoints[@]}"; do load "$endpoint" "$config" "$warmup" >/dev/null; done
+    for endpoint in "${endpoints[@]}"; do
+      jit_before=$(jit_methods "$config")
+      load "$endpoint" "$config" "$warmup" >/dev/null
+      for _ in 1 2 3; do
+        jit_after=$(jit_methods "$config")
+        ((jit_after - jit_before > 5)) || break
+        jit_before=$jit_after
+        load "$endpoint" "$config" 1 >/dev/null
+      done
+    done
   done
 fi
 for round in $(seq "$rounds"); do
