@@ -9,10 +9,12 @@
 #
 # The four benchmarks, in this order:
 #   1. service overhead: the Api (Release; Debug in a quick run) on a throwaway PostgreSQL, one process per tracing
-#      configuration, driven by wrk on loopback endpoint by endpoint, the configurations alternating within each round;
-#      the Api processes on one core (BENCH_API_CORE, the last one by default), everything else (wrk, PostgreSQL, the
-#      receivers, the payment stand-in, this script) on the others (BENCH_OTHER_CORES), so that a measured Api competes
-#      with nothing but its own work; CPU time per request from /proc/PID/stat beside requests/s and latency;
+#      configuration, driven by wrk on loopback endpoint by endpoint, the configurations alternating within each round
+#      ((a), (b), (c) back to back); the measured Api process alone on one core (BENCH_API_CORE, the last one by
+#      default), the idle ones and everything else (wrk, PostgreSQL, the receivers, the payment stand-in, this script)
+#      on the others (BENCH_OTHER_CORES), so that a measured Api competes with nothing but its own work; CPU time per
+#      request from /proc/PID/stat beside requests/s and latency, and per load the steal and the other work on the
+#      Api's core from /proc/stat, so that a disturbed round is seen;
 #   2. database fixes: payment in the request vs. background, naive vs. eager listing (queries counted by
 #      pg_stat_statements), a large tenant's listing with and without the (tenant_id, created_at) index;
 #   3. export path: spans per second through the batch processor to the live dashboard before it drops any;
