@@ -36,6 +36,10 @@ RPS_RATIO_TARGET = {"ping": 0.92, "get": 0.97, "list": 0.97, "create": 0.97}
 ADDED_P50_TARGET_US = {"ping": 50}
 PROCESSORS_PER_SPAN_TARGET_NS = 150
 
+# A load during which the Api's core lost more than this share of its time to the hypervisor (steal) or ran something
+# other than the measured Api flags its round: the round stays in every figure, and the page says it was disturbed.
+DISTURBED_SHARE = 0.05
+
 # The spans one request of each endpoint makes in the Api, as its code makes them (OrdersTracing.Api): the server span,
 # the handler's span (orders.*), the payment's spans and the HttpClient span, and the Npgsql spans, queries apart
 # because the detectors do more for them. Read from the code, not counted in the run.
@@ -121,6 +125,8 @@ class Page:
         self.targets = []
         self.images = images
         self.image_prefix = image_prefix
+        self.rounds = 0
+        self.disturbed_rounds = []
 
     def add(self, *lines):
         self.lines.extend(lines)
@@ -157,15 +163,77 @@ class Page:
         self.add(f"![{name}]({self.image_prefix}/{name}.png)", "")
 
 
+def load_conditions(run):
+    """Steal and foreign work on the Api's core, and the other cores' load, as shares of a load's time (None if not recorded)."""
+    core, others = run.get("core"), run.get("others")
+    if not core or not core.get("total"):
+        return None
+    return {
+        "steal": core["steal"] / core["total"],
+        "foreign": max(core["busy"] - core["api_ticks"], 0) / core["total"],
+        "api": core["api_ticks"] / core["total"],
+        "others_busy": others["busy"] / others["total"] if others and others.get("total") else float("nan"),
+        "jit": run.get("jit_methods", 0),
+    }
+
+
+def disturbed(conditions):
+    return conditions is not None and max(conditions["steal"], conditions["foreign"]) > DISTURBED_SHARE
+
+
+def round_conditions(page, runs):
+    """One row per round: what else the machine did while it ran, so that a disturbed round is seen, not dropped."""
+    rounds = {}
+    for run in runs:
+        rounds.setdefault(run["round"], []).append(run)
+    rows = []
+    flagged = []
+    for round_, mine in sorted(rounds.items()):
+        measured = [(r, c) for r, c in ((r, load_conditions(r)) for r in mine) if c]
+        if not measured:
+            continue
+        conditions = [c for _, c in measured]
+        worst_run, worst = max(measured, key=lambda rc: max(rc[1]["steal"], rc[1]["foreign"]))
+        is_disturbed = disturbed(worst)
+        if is_disturbed:
+            flagged.append(round_)
+        rows.append([
+            round_, f"{100 * median([c['steal'] for c in conditions]):.1f} ({100 * max(c['steal'] for c in conditions):.1f})",
+            f"{100 * median([c['foreign'] for c in conditions]):.1f} ({100 * max(c['foreign'] for c in conditions):.1f})",
+            f"{100 * median([c['api'] for c in conditions]):.0f}",
+            f"{100 * median([c['others_busy'] for c in conditions]):.0f}",
+            sum(c["jit"] for c in conditions),
+            f"**disturbed** (worst: {worst_run['endpoint']}, {CONFIGS[worst_run['config']].split(' ')[0]})" if is_disturbed else "quiet",
+        ])
+    if not rows:
+        return flagged
+    page.add(
+        "What else the machine did in each round, from `/proc/stat` over each measured load: the share of the Api's "
+        "core stolen by the hypervisor (steal) and the share it spent on anything but the measured Api process (its busy "
+        "time less the Api's own), median over the round's loads with the worst load in brackets; the Api's own share of "
+        "its core; how busy the other cores were (`wrk`, PostgreSQL, the receivers); and the methods the JIT compiled "
+        "during the measured loads (0 when the warm-up did all the tier-ups). A round in which one load lost more than "
+        f"{100 * DISTURBED_SHARE:.0f} % of the core to steal or to other work is marked disturbed: it stays in every "
+        "figure above, so that a spread it widens is seen for what it is.",
+        "")
+    page.table(["round", "steal % of the Api's core", "other work % of the Api's core", "Api % of its core",
+                "other cores busy %", "JIT methods compiled", "state"], rows)
+    return flagged
+
+
 def overhead(page, work, pinning):
     runs = read_lines(work / "overhead.jsonl")
     memory = {m["config"]: m for m in read_lines(work / "memory.jsonl")}
     page.add("## 1. Service overhead under load", "")
     page.add(
-        "The Api (Release) on its own PostgreSQL database, one process per configuration, all of them running side by "
-        f"side; pinning: {pinning}. `wrk` drives one endpoint of one process at a time on loopback, and within each round "
-        "the configurations take turns (each round starting with another one), so that whatever else the machine does "
-        "falls on all of them alike. (b)–(d) export to the discarding OTLP receiver of section 3, on the other core, so "
+        "The Api (Release) on its own PostgreSQL database, one process per configuration, all of them started side by "
+        f"side; pinning: {pinning}. Only the process under load is on the Api's core: the idle ones are moved to the "
+        "other cores (`taskset -a -p`) for that time, and each load follows a short one that is not measured, so that "
+        "the process comes back to the core warm. `wrk` drives one endpoint of one process at a time on loopback, and "
+        "within each round and endpoint the configurations take turns, (a), (b) and (c) back to back with (b) in the "
+        "middle, forwards and backwards in turn, so that each ratio of a round pairs loads seconds apart and whatever "
+        "else the machine does falls on both alike. Every process runs with the same runtime settings (workstation GC, "
+        "tiered compilation and dynamic PGO as shipped, after a warm-up of every endpoint). (b)–(d) export to the discarding OTLP receiver of section 3, on the other core, so "
         "that what the receiver does is not taken from the Api; (b′) is the one run against the dashboard, the receiver "
         "of local mode, for reference. CPU per request is the Api process's user + system time from `/proc/PID/stat` "
         "(clock ticks over `getconf CLK_TCK`) across the load, over the requests `wrk` completed: all of the process's "
@@ -227,12 +295,30 @@ def overhead(page, work, pinning):
          "added p50 µs", "p99 µs", "added p99 µs", "allocated B/request", "errors"],
         rows)
 
+    page.disturbed_rounds = round_conditions(page, runs)
+    page.rounds = len({run["round"] for run in runs})
+
     if memory:
-        page.add("Memory of each process at the end of the run (resident set from `/proc`, managed heap after the last GC):", "")
+        page.add(
+            "Memory of each process at the end of the run: the resident set from `/proc`; the managed heap after the last "
+            "GC (`GCMemoryInfo`), and where it is: each generation's size after that GC, of which the fragmentation is "
+            "free space, and what survived it (promoted), the live part of what it collected.", "")
+
+        def mib(value):
+            return f"{value / 2**20:.1f}" if value is not None else "n/a"
+
+        rows = []
+        for c, m in memory.items():
+            process = m["process"]
+            generations = process.get("generationSizesAfterBytes") or []
+            rows.append([CONFIGS[c].split(" ")[0], f"{m['rss_bytes'] / 2**20:.0f}", mib(process["heapSizeBytes"])]
+                        + [mib(generations[i] if i < len(generations) else None) for i in range(5)]
+                        + [mib(process.get("fragmentedBytes")), mib(process.get("promotedBytes")),
+                           process["gen0Collections"], process["gen2Collections"],
+                           {True: "server", False: "workstation"}.get(process.get("serverGc"), "n/a")])
         page.table(
-            ["config", "resident MiB", "managed heap MiB", "gen 0 GCs", "gen 2 GCs"],
-            [[CONFIGS[c].split(" ")[0], f"{m['rss_bytes'] / 2**20:.0f}", f"{m['process']['heapSizeBytes'] / 2**20:.1f}",
-              m["process"]["gen0Collections"], m["process"]["gen2Collections"]] for c, m in memory.items()])
+            ["config", "resident MiB", "managed heap MiB", "gen 0 MiB", "gen 1 MiB", "gen 2 MiB", "large objects MiB",
+             "pinned MiB", "fragmented MiB", "promoted MiB", "gen 0 GCs", "gen 2 GCs", "GC"], rows)
 
     for endpoint in ENDPOINTS:
         goal = CPU_RATIO_TARGET[endpoint]
@@ -496,7 +582,7 @@ def microbenchmarks(page, work, added_cpu):
         page.table(["endpoint", "(b) − (a) CPU µs/request", "spans", "export CPU µs/request", "export's share"], split)
 
 
-def closing_note(targets):
+def closing_note(targets, rounds=0, disturbed_rounds=()):
     """The page's last words, generated: every target with its median and spread, and how many are settled."""
     counts = {}
     for *_, outcome in targets:
@@ -506,6 +592,11 @@ def closing_note(targets):
         f"Of {len(targets)} targets, {counts.get('pass', 0)} pass, {counts.get('miss', 0)} miss and "
         f"{counts.get('unresolved', 0)} are unresolved (their spread straddles the target, so this run cannot call them). "
         "Median, with the range over the rounds (or the interquartile range for a microbenchmark) in brackets:")
+    if disturbed_rounds:
+        lines.append(
+            f"{len(disturbed_rounds)} of the {rounds} rounds of section 1 were disturbed (round "
+            f"{', '.join(str(r) for r in disturbed_rounds)}: steal or other work on the Api's core, see the table of "
+            "rounds); they are in the figures, and a spread they widen is the machine's, not the Api's.")
     lines.append("")
     lines += [f"- {what}: {measured} against {goal}, {outcome}" for what, goal, measured, outcome in targets]
     return lines + [""]
@@ -551,7 +642,7 @@ def main():
     notes = Path(__file__).with_name("performance-notes.md")
     if notes.exists():
         page += [notes.read_text().rstrip(), ""]
-    page += closing_note(body.targets)
+    page += closing_note(body.targets, body.rounds, body.disturbed_rounds)
     (options.output / "performance.md").write_text("\n".join(page) + "\n")
 
 

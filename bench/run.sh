@@ -9,10 +9,12 @@
 #
 # The four benchmarks, in this order:
 #   1. service overhead: the Api (Release; Debug in a quick run) on a throwaway PostgreSQL, one process per tracing
-#      configuration, driven by wrk on loopback endpoint by endpoint, the configurations alternating within each round;
-#      the Api processes on one core (BENCH_API_CORE, the last one by default), everything else (wrk, PostgreSQL, the
-#      receivers, the payment stand-in, this script) on the others (BENCH_OTHER_CORES), so that a measured Api competes
-#      with nothing but its own work; CPU time per request from /proc/PID/stat beside requests/s and latency;
+#      configuration, driven by wrk on loopback endpoint by endpoint, the configurations alternating within each round
+#      ((a), (b), (c) back to back); the measured Api process alone on one core (BENCH_API_CORE, the last one by
+#      default), the idle ones and everything else (wrk, PostgreSQL, the receivers, the payment stand-in, this script)
+#      on the others (BENCH_OTHER_CORES), so that a measured Api competes with nothing but its own work; CPU time per
+#      request from /proc/PID/stat beside requests/s and latency, and per load the steal and the other work on the
+#      Api's core from /proc/stat, so that a disturbed round is seen;
 #   2. database fixes: payment in the request vs. background, naive vs. eager listing (queries counted by
 #      pg_stat_statements), a large tenant's listing with and without the (tenant_id, created_at) index;
 #   3. export path: spans per second through the batch processor to the live dashboard before it drops any;
@@ -36,27 +38,30 @@ done
 
 if [[ $quick == true ]]; then
   output=${output:-${TMPDIR:-/tmp}/orderstracing-bench-quick}
-  rounds=1 seconds=1 warmup=1 connections=8 seed_orders=2000 posted_orders=3 fix_rounds=3 index_sizes="2000 20000"
+  rounds=1 seconds=1 warmup=1 settle=0 connections=8 seed_orders=2000 posted_orders=3 fix_rounds=3 index_sizes="2000 20000"
   export_rounds=1 export_seconds=0.5 export_flush=2 export_rates="2000,20000"
   bdn_job=(--job Dry --smoke)
   # Timings are not read in a quick run: the Debug builds that the tests' build already made will do.
   configuration=Debug
 else
   output=${output:-docs}
-  rounds=7 seconds=6 warmup=3 connections=16 seed_orders=10000 posted_orders=20 fix_rounds=21 index_sizes="100000 300000 1000000"
+  rounds=7 seconds=6 warmup=3 settle=1 connections=16 seed_orders=10000 posted_orders=20 fix_rounds=21 index_sizes="100000 300000 1000000"
   export_rounds=3 export_seconds=2 export_flush=10 export_rates="1000,5000,20000,80000,320000"
   bdn_job=(--job short --iterationCount 15)
   configuration=Release
 fi
-# A shorter run where time is short: BENCH_ROUNDS, BENCH_SECONDS, BENCH_INDEX_SIZES, BENCH_EXPORT_ROUNDS and
-# BENCH_EXPORT_SECONDS override.
-rounds=${BENCH_ROUNDS:-$rounds} seconds=${BENCH_SECONDS:-$seconds} index_sizes=${BENCH_INDEX_SIZES:-$index_sizes}
+# A shorter run where time is short: BENCH_ROUNDS, BENCH_SECONDS, BENCH_SETTLE_SECONDS, BENCH_INDEX_SIZES,
+# BENCH_EXPORT_ROUNDS and BENCH_EXPORT_SECONDS override.
+rounds=${BENCH_ROUNDS:-$rounds} seconds=${BENCH_SECONDS:-$seconds} settle=${BENCH_SETTLE_SECONDS:-$settle}
+index_sizes=${BENCH_INDEX_SIZES:-$index_sizes}
 export_rounds=${BENCH_EXPORT_ROUNDS:-$export_rounds} export_seconds=${BENCH_EXPORT_SECONDS:-$export_seconds}
 mkdir -p "$output/images"
 output=$(cd "$output" && pwd)
 
-# Only the settings of each configuration may differ between the measured processes.
-while read -r variable; do unset "$variable"; done < <(compgen -e | grep '^OTEL_' || true)
+# Only the settings of each configuration may differ between the measured processes: no OpenTelemetry setting and no
+# runtime knob (GC, JIT tiering, PGO, ReadyToRun, thread pool) comes from the caller's environment; the runtime's
+# settings that matter on one core are given below, alike for every process.
+while read -r variable; do unset "$variable"; done < <(compgen -e | grep -E '^OTEL_|^(DOTNET|COMPlus)_(gc|GC|Tiered|TC_|OSR|ReadyToRun|ThreadPool|Thread_)' || true)
 
 ./scripts/install-prerequisites.sh --with-bench
 
@@ -83,7 +88,10 @@ echo "Pinning: $pinning"
 clock_ticks=$(getconf CLK_TCK)
 
 echo "[${SECONDS}s] Building ($configuration)..."
-dotnet build bench/bench.slnf -c "$configuration" -v quiet -nologo >/dev/null
+# No build server stays behind in a measured run: a compiler or MSBuild node started before the pinning would be free to
+# run on the Api's core (a quick run's timings are not read, and it keeps the servers that make its build fast).
+no_build_servers=$([[ $quick == true ]] || echo --disable-build-servers)
+dotnet build bench/bench.slnf -c "$configuration" -v quiet -nologo $no_build_servers >/dev/null
 "${pin_self[@]}" >/dev/null
 # The standalone dashboard is the OTLP receiver; the AppHost's restore brings its package.
 dashboard=$(ls -d "${NUGET_PACKAGES:-$HOME/.nuget/packages}"/aspire.dashboard.sdk.linux-x64/*/tools/Aspire.Dashboard 2>/dev/null | sort -V | tail -n 1 || true)
@@ -124,10 +132,13 @@ SERVICE_TOKEN_SIGNING_KEY=$(python3 -c 'import secrets; print(secrets.token_urls
 export SERVICE_TOKEN_SIGNING_KEY
 token() { python3 scripts/service-token.py "$1" bench 14400; } # $1: tenant; prints its service token
 
+# A throwaway database that waits for no disk flush at commit (synchronous_commit=off, still crash-safe): on a shared
+# virtual disk the flush of each created order's commit took whatever time the disk had, a noise the Api's tracing does
+# not make.
 pg_port=$(free_port)
 export PGPASSWORD=bench
 PGPORT=$pg_port POSTGRES_PASSWORD=bench bash OrdersTracing.AppHost/Postgres/run-local-postgres.sh \
-  -c shared_preload_libraries=pg_stat_statements >"$work/postgres.log" 2>&1 &
+  -c shared_preload_libraries=pg_stat_statements -c synchronous_commit=off >"$work/postgres.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 100); do pg_isready -q -h 127.0.0.1 -p "$pg_port" && break; sleep 0.1; done
 pg_isready -q -h 127.0.0.1 -p "$pg_port" || { echo "PostgreSQL did not start:" >&2; cat "$work/postgres.log" >&2; exit 1; }
@@ -147,6 +158,7 @@ ASPNETCORE_URLS="http://127.0.0.1:$dashboard_port" ASPIRE_DASHBOARD_OTLP_ENDPOIN
   DASHBOARD__FRONTEND__AUTHMODE=Unsecured DASHBOARD__OTLP__AUTHMODE=Unsecured ASPIRE_ALLOW_UNSECURED_TRANSPORT=true \
   Logging__LogLevel__Default=Warning "$dashboard" >"$work/dashboard.log" 2>&1 &
 pids+=($!)
+dashboard_pid=$!
 wait_for "http://127.0.0.1:$dashboard_port/"
 
 # The receiver that costs little: it reads every OTLP/HTTP and OTLP/gRPC request whole and discards it. The overhead
@@ -180,11 +192,16 @@ declare -A config_env=(
   [dashboard]="OTEL_EXPORTER_OTLP_ENDPOINT=$otlp $no_detectors"
 )
 declare -A api_pid api_url
+# The runtime's settings, alike for every Api process and said, not left to defaults that depend on what the process
+# sees: the workstation GC (the Web SDK asks for the server GC, which a process on one core does not get anyway), tiered
+# compilation with dynamic PGO as shipped, its tier-ups done in the warm-up (each load records the methods the JIT
+# compiled meanwhile, so that one which still moved is seen).
+runtime_env=(DOTNET_gcServer=0 DOTNET_gcConcurrent=1 DOTNET_TieredCompilation=1 DOTNET_TieredPGO=1 DOTNET_ReadyToRun=1)
 
 launch_api() { # $1: name, $2: database, $3: payment provider port, $4...: extra settings (NAME=value)
   local name=$1 database=$2 provider=$3 port; shift 3
   port=$(free_port)
-  env ASPNETCORE_ENVIRONMENT=Development Logging__LogLevel__Default=Warning OTEL_SERVICE_NAME="bench-$name" \
+  env ASPNETCORE_ENVIRONMENT=Development Logging__LogLevel__Default=Warning OTEL_SERVICE_NAME="bench-$name" "${runtime_env[@]}" \
     ConnectionStrings__ordersdb="Host=127.0.0.1;Port=$pg_port;Username=postgres;Password=bench;Database=$database" \
     ConnectionStrings__cache="127.0.0.1:$redis_port,password=bench" \
     PaymentProvider__BaseUrl="http://127.0.0.1:$provider" ServiceTokens__SigningKey="$SERVICE_TOKEN_SIGNING_KEY" "$@" \
@@ -226,35 +243,103 @@ endpoint_request() { # $1: endpoint, $2: config; prints "METHOD|PATH|TENANT|BODY
     create) echo "POST|/api/orders?payment=Synchronous|bench-create|$order" ;;
   esac
 }
+# The loads' tokens, signed once: a Python start per load would sit inside the window the load's conditions are read over.
+declare -A load_token=([bench]=$(token bench) [bench-create]=$(token bench-create))
 load() { # $1: endpoint, $2: config, $3: seconds; prints wrk's JSON summary
   local method path tenant body
   IFS='|' read -r method path tenant body <<<"$(endpoint_request "$1" "$2")"
-  BENCH_METHOD=$method BENCH_TOKEN=$(token "$tenant") BENCH_BODY=${body:-} \
+  BENCH_METHOD=$method BENCH_TOKEN=${load_token[$tenant]} BENCH_BODY=${body:-} \
     wrk -t1 -c"$connections" -d"$3s" -s bench/wrk-request.lua "${api_url[$2]}$path" | tail -n 1
 }
-allocated() { curl -sf "${api_url[$1]}/api/admin/process" | json_number allocatedBytes; }
+process_stats() { curl -sf "${api_url[$1]}/api/admin/process"; }
+# Exactly one Api process on the Api's core while it is measured: the idle ones (an export timer, the outbox worker's
+# poll, the Redis heartbeat) wait on the other cores meanwhile. Every thread moves (-a); each process keeps the one
+# processor it saw at start-up (taskset -c on launch), so its thread pool and GC stay sized alike.
+isolate() { # $1: the config to measure
+  [[ ${#on_api_core[@]} -gt 0 ]] || return 0
+  local other
+  for other in "${configs[@]}"; do
+    [[ $other == "$1" ]] || move "${api_pid[$other]}" "$other_cores"
+  done
+  move "${api_pid[$1]}" "$api_core"
+}
+move() { # $1: pid, $2: cores. A thread that ends while taskset walks the process's threads fails the walk: walk again.
+  for _ in 1 2 3; do taskset -a -cp "$2" "$1" >/dev/null 2>&1 && return; done
+  taskset -a -cp "$2" "$1" >/dev/null
+}
+# What else the Api's core did during a load: its busy and stolen time from /proc/stat (in clock ticks), to set against
+# the Api's own; and the other cores' busy time, which says whether wrk and PostgreSQL had room.
+core_ticks() { # $1: a cpu line's name (cpu1), or "others" for the other cores together; prints "busy steal total"
+  awk -v want="$1" -v api="cpu${api_core:-none}" '
+    /^cpu[0-9]/ && ($1 == want || (want == "others" && $1 != api)) {
+      busy += $2 + $3 + $4 + $7 + $8; steal += $9; total += $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }
+    END { printf "%d %d %d\n", busy, steal, total }' /proc/stat
+}
+# The order of the configurations in a round: (a), (b) and (c) back to back, (b) between the two it is compared with,
+# so that each ratio of a round pairs loads seconds apart; the triple runs forwards and backwards in turn, (d) before or
+# after it, so that neither (a) nor (c) always runs first. (b′) runs last: the dashboard goes on ingesting on the other
+# core after its load, and waits for that (quiet_dashboard) fall on no one's load.
+round_order() { # $1: round number; prints the configurations in order
+  local triple
+  if (($1 % 2)); then triple="off on detect"; else triple="detect on off"; fi
+  if ((($1 / 2) % 2)); then echo "sampled $triple dashboard"; else echo "$triple sampled dashboard"; fi
+}
+quiet_dashboard() { # waits (3 s at most) until the dashboard has used under a tenth of a core for a quarter of a second
+  local before after
+  for _ in $(seq 12); do
+    before=$(sed 's/^.*) //' "/proc/$dashboard_pid/stat" | awk '{ print $12 + $13 }')
+    sleep 0.25
+    after=$(sed 's/^.*) //' "/proc/$dashboard_pid/stat" | awk '{ print $12 + $13 }')
+    (((after - before) * 40 < clock_ticks)) && return
+  done
+}
 # The Api process's CPU time so far (user + system, in clock ticks), from /proc/PID/stat: fields 14 and 15, counted
 # after the command name, which may hold spaces.
 cpu_ticks() { sed 's/^.*) //' "/proc/${api_pid[$1]}/stat" | awk '{ print $12 + $13 }'; }
 
+# The warm-up: every endpoint of every process, each process alone on the Api's core as when it is measured, until the
+# JIT's tier-ups of the request path (tier 0, instrumented, tier 1) are done: after the first load, another second of
+# load while the last one still had the JIT compile more than a few methods, three at most.
+jit_methods() { process_stats "$1" | json_number jitCompiledMethods; }
 if [[ $warmup -gt 0 ]]; then
   for config in "${configs[@]}"; do
-    for endpoint in "${endpoints[@]}"; do load "$endpoint" "$config" "$warmup" >/dev/null; done
+    isolate "$config"
+    for endpoint in "${endpoints[@]}"; do
+      jit_before=$(jit_methods "$config")
+      load "$endpoint" "$config" "$warmup" >/dev/null
+      for _ in 1 2 3; do
+        jit_after=$(jit_methods "$config")
+        ((jit_after - jit_before > 5)) || break
+        jit_before=$jit_after
+        load "$endpoint" "$config" 1 >/dev/null
+      done
+    done
   done
 fi
 for round in $(seq "$rounds"); do
   for endpoint in "${endpoints[@]}"; do
-    # Each round starts with another configuration, so that no configuration always runs first or last.
-    for i in "${!configs[@]}"; do
-      config=${configs[$(((i + round) % ${#configs[@]}))]}
-      before=$(allocated "$config")
+    for config in $(round_order "$round"); do
+      isolate "$config"
+      # A short load first, not measured, so that the process that just came back to the core meets the measured
+      # load with its caches, connections and thread pool in the state of a process under load.
+      [[ $settle == 0 ]] || load "$endpoint" "$config" "$settle" >/dev/null
+      before=$(process_stats "$config")
+      read -r core_busy_before core_steal_before core_total_before < <(core_ticks "cpu${api_core:-}")
+      read -r others_busy_before _ others_total_before < <(core_ticks others)
       cpu_before=$(cpu_ticks "$config")
       summary=$(load "$endpoint" "$config" "$seconds")
       cpu_after=$(cpu_ticks "$config")
-      after=$(allocated "$config")
-      printf '{"round":%d,"endpoint":"%s","config":"%s","allocated":%d,"cpu_seconds":%s,"wrk":%s}\n' \
-        "$round" "$endpoint" "$config" $((after - before)) \
-        "$(awk -v t=$((cpu_after - cpu_before)) -v hz="$clock_ticks" 'BEGIN { printf "%.3f", t / hz }')" "$summary" >>"$work/overhead.jsonl"
+      read -r core_busy_after core_steal_after core_total_after < <(core_ticks "cpu${api_core:-}")
+      read -r others_busy_after _ others_total_after < <(core_ticks others)
+      after=$(process_stats "$config")
+      printf '{"round":%d,"endpoint":"%s","config":"%s","allocated":%d,"cpu_seconds":%s,"jit_methods":%d,"threads":%d,"core":{"api_ticks":%d,"busy":%d,"steal":%d,"total":%d},"others":{"busy":%d,"total":%d},"wrk":%s}\n' \
+        "$round" "$endpoint" "$config" $(($(json_number allocatedBytes <<<"$after") - $(json_number allocatedBytes <<<"$before"))) \
+        "$(awk -v t=$((cpu_after - cpu_before)) -v hz="$clock_ticks" 'BEGIN { printf "%.3f", t / hz }')" \
+        $(($(json_number jitCompiledMethods <<<"$after") - $(json_number jitCompiledMethods <<<"$before"))) \
+        "$(json_number threadPoolThreads <<<"$after")" $((cpu_after - cpu_before)) \
+        $((core_busy_after - core_busy_before)) $((core_steal_after - core_steal_before)) $((core_total_after - core_total_before)) \
+        $((others_busy_after - others_busy_before)) $((others_total_after - others_total_before)) "$summary" >>"$work/overhead.jsonl"
+      [[ $config != dashboard ]] || quiet_dashboard
     done
   done
   echo "  round $round of $rounds done"
@@ -351,5 +436,5 @@ overrides=$(compgen -e | grep '^BENCH_' | while read -r name; do printf '%s=%q '
 command="$overrides./bench/run.sh"
 [[ $quick == true ]] && command+=" --quick"
 python3 bench/report.py --work "$work" --output "$output" --command "$command" \
-  --pinning "$pinning" --settings "rounds=$rounds seconds=$seconds warmup=$warmup connections=$connections seed_orders=$seed_orders fix_rounds=$fix_rounds index_sizes=${index_sizes// /,} export_rounds=$export_rounds export_seconds=$export_seconds bdn=${bdn_job[*]}"
+  --pinning "$pinning" --settings "rounds=$rounds seconds=$seconds warmup=$warmup settle=$settle connections=$connections seed_orders=$seed_orders fix_rounds=$fix_rounds index_sizes=${index_sizes// /,} export_rounds=$export_rounds export_seconds=$export_seconds bdn=${bdn_job[*]}"
 echo "[${SECONDS}s] Wrote $output/performance.md"

@@ -1,7 +1,7 @@
 """Tests of report.py's rule for a figure against its target; bench/run.sh --quick runs them (and so does CI)."""
 import unittest
 
-from report import closing_note, judge
+from report import closing_note, disturbed, judge, load_conditions
 
 
 class JudgeTests(unittest.TestCase):
@@ -28,6 +28,26 @@ class JudgeTests(unittest.TestCase):
         self.assertEqual(judge([float("nan")], 1.10, higher_is_better=False), "unresolved")
 
 
+class ConditionsTests(unittest.TestCase):
+    @staticmethod
+    def run_with(api_ticks, busy, steal, total=400):
+        return {"core": {"api_ticks": api_ticks, "busy": busy, "steal": steal, "total": total},
+                "others": {"busy": 200, "total": 400}, "jit_methods": 0}
+
+    def test_a_load_with_its_core_to_itself_is_not_disturbed(self):
+        conditions = load_conditions(self.run_with(api_ticks=380, busy=384, steal=2))
+        self.assertAlmostEqual(conditions["foreign"], 0.01)
+        self.assertFalse(disturbed(conditions))
+
+    def test_other_work_or_steal_on_the_api_core_beyond_five_percent_disturbs_a_load(self):
+        self.assertTrue(disturbed(load_conditions(self.run_with(api_ticks=300, busy=340, steal=0))))
+        self.assertTrue(disturbed(load_conditions(self.run_with(api_ticks=300, busy=300, steal=40))))
+
+    def test_a_load_recorded_without_the_core_figures_is_not_judged(self):
+        self.assertIsNone(load_conditions({"round": 1}))
+        self.assertFalse(disturbed(None))
+
+
 class ClosingNoteTests(unittest.TestCase):
     def test_it_quotes_every_target_with_its_measured_figure_and_counts_the_unresolved_apart(self):
         targets = [
@@ -39,6 +59,11 @@ class ClosingNoteTests(unittest.TestCase):
         self.assertIn("Of 3 targets, 1 pass, 1 miss and 1 are unresolved", note)
         for what, goal, measured, outcome in targets:
             self.assertIn(f"- {what}: {measured} against {goal}, {outcome}", note)
+
+    def test_it_names_the_disturbed_rounds_that_stayed_in_the_figures(self):
+        note = "\n".join(closing_note([], rounds=7, disturbed_rounds=[2, 5]))
+
+        self.assertIn("2 of the 7 rounds of section 1 were disturbed (round 2, 5", note)
 
 
 if __name__ == "__main__":
