@@ -39,6 +39,15 @@ public sealed class TraceStore(HttpClient http, IOptions<TraceStoreOptions> opti
             .OrderByDescending(trace => trace.Min(span => span.Start))];
     }
 
+    /// <summary>
+    /// The traces that link to trace <paramref name="traceId"/>, among the last <paramref name="searched"/> the dashboard
+    /// holds: neither store can be asked for links to a trace (the dashboard's telemetry API filters by resource and
+    /// error only, Jaeger's search by service, operation, attributes and time), so the recent traces are read and their
+    /// spans' links compared.
+    /// </summary>
+    public async Task<IReadOnlyList<IReadOnlyList<TraceSpan>>> LinkingToAsync(string traceId, int searched, CancellationToken cancellationToken) =>
+        LinkedTraces.LinkingTo(traceId, await RecentAsync(searched, cancellationToken));
+
     private Uri? Dashboard(string path) =>
         IsConfigured ? new Uri(options.Value.DashboardUrl!, path) : null;
 
