@@ -66,6 +66,20 @@ public sealed class LinkedTracesTests
     }
 
     [Fact]
+    public void Placed_to_paid_ends_at_the_providers_webhook_when_it_recorded_the_charge_before_the_worker_did()
+    {
+        var (request, placed) = OrderRequest(OrderId);
+        var paid = Payment(placed, OrderId, "Paid", startMs: 400, webhookRecordsAtMs: 40);
+
+        var order = Assert.Single(PlacedToPaid.Of([request, paid]));
+
+        var webhook = Assert.Single(paid, span => span.Name == "payments.webhook");
+        Assert.Equal(webhook.SpanId, order.Paid?.ParentSpanId);
+        // The webhook's recording runs from 40 to 50 ms into the attempt, before the worker's ends at 75 ms.
+        Assert.Equal(TimeSpan.FromMilliseconds(400 + 50 - 20), order.Duration);
+    }
+
+    [Fact]
     public void Placed_to_paid_is_the_same_seen_from_the_payments_trace_with_only_the_request_beside_it()
     {
         var (request, placed) = OrderRequest(OrderId);
@@ -124,15 +138,22 @@ public sealed class LinkedTracesTests
 
     /// <summary>
     /// The outbox worker's trace for one attempt starting at <paramref name="startMs"/>: <c>payments.process</c> linking to
-    /// <paramref name="placed"/>, the provider's call, and the recording of its answer from 60 to 75 ms into the attempt.
+    /// <paramref name="placed"/>, the provider's call, and the recording of its answer from 60 to 75 ms into the attempt;
+    /// with <paramref name="webhookRecordsAtMs"/>, the provider's webhook under its server span records the charge then, for 10 ms.
     /// </summary>
-    private static IReadOnlyList<TraceSpan> Payment(TraceSpan placed, string orderId, string status, double startMs)
+    private static IReadOnlyList<TraceSpan> Payment(TraceSpan placed, string orderId, string status, double startMs, double? webhookRecordsAtMs = null)
     {
         var trace = new TraceBuilder();
         var process = trace.Span("payments.process", startMs, 80, service: "api", kind: TraceSpanKind.Consumer,
             attributes: [("order.id", orderId), ("payment.status", status)]);
         var charge = trace.Span("payments.create_intent", startMs + 5, 50, process, kind: TraceSpanKind.Client);
-        trace.Span("POST /payment_intents", startMs + 10, 40, charge, service: "payments", kind: TraceSpanKind.Server);
+        var provider = trace.Span("POST /payment_intents", startMs + 10, 40, charge, service: "payments", kind: TraceSpanKind.Server);
+        if (webhookRecordsAtMs is { } webhookAt)
+        {
+            var webhook = trace.Span("payments.webhook", startMs + webhookAt - 5, 20, provider, service: "api", kind: TraceSpanKind.Server);
+            trace.Span("orders.record_payment", startMs + webhookAt, 10, webhook);
+        }
+
         if (status != OrdersTelemetry.PaymentStatuses.RetryLater)
         {
             trace.Span("orders.record_payment", startMs + 60, 15, process);

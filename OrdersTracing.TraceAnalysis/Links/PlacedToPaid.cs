@@ -9,8 +9,9 @@ namespace OrdersTracing.TraceAnalysis;
 /// <param name="Placed">The span that placed the order: the one the payment attempts link to (the Api's <c>orders.create</c>).</param>
 /// <param name="Attempts">The payment spans that link to <paramref name="Placed"/>, one per attempt, oldest first.</param>
 /// <param name="Paid">
-/// The recording of the charge that paid the order (<c>orders.record_payment</c> under the attempt that says
-/// <c>payment.status = Paid</c>); null while no attempt held in the traces has paid it.
+/// The recording of the charge that paid the order: the first <c>orders.record_payment</c> to end under the attempt that
+/// says <c>payment.status = Paid</c> (the worker's own, or the provider's webhook's when it came first); null while no
+/// attempt held in the traces has paid it.
 /// </param>
 public sealed record PlacedToPaid(string OrderId, TraceSpan Placed, IReadOnlyList<TraceSpan> Attempts, TraceSpan? Paid)
 {
@@ -67,14 +68,19 @@ public sealed record PlacedToPaid(string OrderId, TraceSpan Placed, IReadOnlyLis
             .OrderBy(order => order.Placed.Start)];
     }
 
+    /// <summary>
+    /// The first recording of the charge under the attempt: the worker records the provider's answer, and the provider's
+    /// webhook, sent while the charge is answered (so in the same trace), may settle the order before it does.
+    /// </summary>
     private static TraceSpan? Recording(TraceSpan attempt, TraceTree tree)
     {
+        TraceSpan? first = null;
         var pending = new Stack<TraceSpan>(tree.Children(attempt));
         while (pending.TryPop(out var span))
         {
-            if (span.Name == RecordPaymentSpan)
+            if (span.Name == RecordPaymentSpan && (first is null || span.End < first.End))
             {
-                return span;
+                first = span;
             }
 
             foreach (var child in tree.Children(span))
@@ -83,6 +89,6 @@ public sealed record PlacedToPaid(string OrderId, TraceSpan Placed, IReadOnlyLis
             }
         }
 
-        return null;
+        return first;
     }
 }

@@ -27,7 +27,7 @@ public sealed class LinkedTracesViewComponent(TraceStore traces) : ViewComponent
             linkedTo.Add((target, await traces.FindAsync(target, cancellationToken)));
         }
 
-        var linkedFrom = await traces.LinkingToAsync(traceId, SearchedTraces, cancellationToken);
+        var linkedFrom = await traces.LinkingToAsync(trace, SearchedTraces, cancellationToken);
 
         var rows = linkedTo.Select(linked => LinkedTraceRow.Of(LinkDirection.LinksTo, linked.TraceId, linked.Spans))
             .Concat(linkedFrom.Select(linked => LinkedTraceRow.Of(LinkDirection.LinkedFrom, linked[0].TraceId, linked)));
