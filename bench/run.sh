@@ -7,6 +7,9 @@
 #   ./bench/run.sh --quick              a smoke run (about 4 minutes): tiny loads, writes to a temporary folder
 #   ./bench/run.sh --output DIR         write performance.md and images/ to DIR instead
 #
+# It ends with the diagnosis benchmark, ./bench/diagnose.sh, in the same mode and to the same folder
+# (docs/diagnosis.md); DIAGNOSIS_BENCH_SKIP=1 leaves it out.
+#
 # The four benchmarks, in this order:
 #   1. service overhead: the Api (Release; Debug in a quick run) on a throwaway PostgreSQL, one process per tracing
 #      configuration, driven by wrk on loopback endpoint by endpoint, the configurations alternating within each round
@@ -438,3 +441,11 @@ command="$overrides./bench/run.sh"
 python3 bench/report.py --work "$work" --output "$output" --command "$command" \
   --pinning "$pinning" --settings "rounds=$rounds seconds=$seconds warmup=$warmup settle=$settle connections=$connections seed_orders=$seed_orders fix_rounds=$fix_rounds index_sizes=${index_sizes// /,} export_rounds=$export_rounds export_seconds=$export_seconds bdn=${bdn_job[*]}"
 echo "[${SECONDS}s] Wrote $output/performance.md"
+
+# The diagnosis benchmark (docs/diagnosis.md) starts the whole application; a run that has one already measures it
+# on its own (the test suite runs its quick mode as DiagnosisBenchmark) sets DIAGNOSIS_BENCH_SKIP=1.
+if [[ ${DIAGNOSIS_BENCH_SKIP:-} != 1 ]]; then
+  diagnose=(./bench/diagnose.sh --output "$output")
+  [[ $quick == true ]] && diagnose+=(--quick)
+  "${diagnose[@]}"
+fi

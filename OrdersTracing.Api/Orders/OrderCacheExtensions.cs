@@ -1,4 +1,5 @@
 using OpenTelemetry.Trace;
+using OrdersTracing.ServiceDefaults.Faults;
 using StackExchange.Redis;
 
 namespace OrdersTracing.Api.Orders;
@@ -31,6 +32,20 @@ public static class OrderCacheExtensions
                 $"ConnectionStrings:{ConnectionName} is not set: the Api needs the Redis server that caches orders (host:port[,password=...]).");
         }
 
+        var options = ConnectionOptions(connectionString);
+        builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(options));
+        builder.Services.AddSingleton<OrderCache>();
+        builder.AddFaults(FaultCatalogue.Services.Api).Inject<OrderCacheOutage>(FaultKind.CacheUnavailable);
+        // db.system.name and db.query.text, as Npgsql's spans, come with OTEL_SEMCONV_STABILITY_OPT_IN=database, which
+        // the instrumentation reads from the environment only: the AppHost sets it (WithOrderCache).
+        builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddRedisInstrumentation());
+
+        return builder;
+    }
+
+    /// <summary>How the cache connects, whether to Redis or, for the outage fault, to a port nothing listens on.</summary>
+    internal static ConfigurationOptions ConnectionOptions(string connectionString)
+    {
         var options = ConfigurationOptions.Parse(connectionString);
         // Start without Redis and keep reconnecting in the background: an outage costs cache hits, never requests.
         options.AbortOnConnectFail = false;
@@ -39,13 +54,6 @@ public static class OrderCacheExtensions
         options.SyncTimeout = (int)CommandTimeout.TotalMilliseconds;
         // While disconnected, a command fails at once instead of queueing until its timeout: the database answers sooner.
         options.BacklogPolicy = BacklogPolicy.FailFast;
-
-        builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(options));
-        builder.Services.AddSingleton<OrderCache>();
-        // db.system.name and db.query.text, as Npgsql's spans, come with OTEL_SEMCONV_STABILITY_OPT_IN=database, which
-        // the instrumentation reads from the environment only: the AppHost sets it (WithOrderCache).
-        builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddRedisInstrumentation());
-
-        return builder;
+        return options;
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using OrdersTracing.Api.Telemetry;
 
 namespace OrdersTracing.Api.Orders;
 
@@ -12,7 +13,10 @@ public static class OrdersDatabaseExtensions
 
     public static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(1);
 
-    /// <summary>The orders database through Aspire's Npgsql integration: pooling, bounded retries, health check and tracing.</summary>
+    /// <summary>
+    /// The orders database through Aspire's Npgsql integration: pooling, bounded retries, health check and tracing, and
+    /// a span for each wait for a connection (<see cref="ConnectionOpenTracing"/>).
+    /// </summary>
     public static IHostApplicationBuilder AddOrdersDatabase(this IHostApplicationBuilder builder)
     {
         builder.AddNpgsqlDbContext<OrdersDbContext>(
@@ -20,7 +24,8 @@ public static class OrdersDatabaseExtensions
             configureSettings: settings => settings.DisableRetry = true,
             configureDbContextOptions: options => options
                 .UseNpgsql(npgsql => npgsql.EnableRetryOnFailure(MaxRetries, MaxRetryDelay, errorCodesToAdd: null))
-                .UseSnakeCaseNamingConvention());
+                .UseSnakeCaseNamingConvention()
+                .AddInterceptors(ConnectionOpenTracing.Instance));
 
         return builder;
     }

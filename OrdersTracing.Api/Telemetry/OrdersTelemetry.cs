@@ -36,6 +36,29 @@ public static class OrdersTelemetry
         public const string SummarizeTenant = "orders.summarize";
         public const string ListPaymentStatuses = "orders.list_payment_statuses";
         public const string ExportOrders = "orders.export";
+
+        /// <summary>Waiting for a database connection, written after the fact (<see cref="ConnectionOpenTracing"/>).</summary>
+        public const string OpenConnection = "db.connection.open";
+
+        /// <summary>A cache command that failed, written after the fact: Redis's instrumentation sees only commands it sent.</summary>
+        public const string CacheGet = "cache.get";
+        public const string CacheSet = "cache.set";
+        public const string CacheDelete = "cache.delete";
+    }
+
+    /// <summary>Values of <see cref="TelemetryTags.DbSystemName"/>, as the semantic conventions name them.</summary>
+    public static class DatabaseSystems
+    {
+        public const string PostgreSql = "postgresql";
+        public const string Redis = "redis";
+    }
+
+    /// <summary>Values of <see cref="TelemetryTags.DbOperationName"/> on the cache's spans: the Redis commands it sends.</summary>
+    public static class CacheCommands
+    {
+        public const string Get = "GET";
+        public const string Set = "SETEX";
+        public const string Delete = "DEL";
     }
 
     /// <summary>Attributes only the Api writes; those other services share are in <see cref="TelemetryTags"/>.</summary>

@@ -22,7 +22,9 @@ public sealed class FaultsBuilder(IServiceCollection services, HashSet<FaultKind
     public FaultsBuilder Inject<TMechanism>(FaultKind kind) where TMechanism : class, IFaultMechanism
     {
         kinds.Add(kind);
-        Services.AddSingleton<IFaultMechanism, TMechanism>();
+        // Also as itself: the feature's own code may ask its mechanism what state it is in.
+        Services.AddSingleton<TMechanism>();
+        Services.AddSingleton<IFaultMechanism>(services => services.GetRequiredService<TMechanism>());
         return this;
     }
 }

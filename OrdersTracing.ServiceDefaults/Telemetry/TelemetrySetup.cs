@@ -6,10 +6,12 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpenTelemetry;
+using OpenTelemetry.Instrumentation.AspNetCore;
 using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
+using OrdersTracing.ServiceDefaults.Telemetry.ColdStart;
 using OrdersTracing.ServiceDefaults.Telemetry.Export;
 using OrdersTracing.ServiceDefaults.Telemetry.QueryDetection;
 using OrdersTracing.ServiceDefaults.Telemetry.Redaction;
@@ -45,6 +47,7 @@ internal static class TelemetrySetup
             .ValidateOnStart();
 
         builder.AlwaysRedactUrlQueries();
+        builder.MarkFirstRequestPerRoute();
 
         builder.Logging.AddOpenTelemetry(logging =>
         {
@@ -99,6 +102,25 @@ internal static class TelemetrySetup
             .AddDetector(services => new DeploymentEnvironmentDetector(
                 services.GetRequiredService<IOptions<TracingOptions>>().Value.DeploymentEnvironment))
             .AddEnvironmentVariableDetector();
+    }
+
+    /// <summary>
+    /// <see cref="TelemetryTags.AppColdStart"/> on the first request of each route; wraps any enrichment a service adds.
+    /// Counted over the requests this service traces, which are all of them unless head sampling drops some.
+    /// </summary>
+    private static void MarkFirstRequestPerRoute(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<FirstRequestPerRoute>();
+        builder.Services.AddOptions<AspNetCoreTraceInstrumentationOptions>()
+            .Configure<FirstRequestPerRoute>((options, firstRequests) =>
+            {
+                var enrich = options.EnrichWithHttpResponse;
+                options.EnrichWithHttpResponse = (activity, response) =>
+                {
+                    enrich?.Invoke(activity, response);
+                    firstRequests.Mark(activity, response.HttpContext);
+                };
+            });
     }
 
     private static bool IsHealthProbe(PathString path) =>

@@ -22,6 +22,12 @@ public static class TelemetryTags
 
     public const string ErrorType = "error.type";
 
+    /// <summary>
+    /// On the server span of the first request of each route in a process: its time includes start-up work (JIT, first
+    /// model build, first connections) that no child span shows.
+    /// </summary>
+    public const string AppColdStart = "app.cold_start";
+
     // URLs, which hold query values only as Redacted (TelemetryRedaction); http.url is the name before conventions 1.21.
     public const string UrlFull = "url.full";
     public const string UrlQuery = "url.query";
@@ -30,6 +36,10 @@ public static class TelemetryTags
     public const string DbSystem = "db.system";
     public const string DbSystemName = "db.system.name";
     public const string DbQueryText = "db.query.text";
+    public const string DbOperationName = "db.operation.name";
+
+    /// <summary>The connection pool a span waited on (<c>server.address:server.port/db.namespace</c> when it has no name).</summary>
+    public const string DbClientConnectionPoolName = "db.client.connection.pool.name";
 
     /// <summary>The statement's name before semantic conventions 1.25; older instrumentations still write it.</summary>
     public const string DbStatement = "db.statement";

@@ -3,7 +3,10 @@ using OrdersTracing.Api.Scenarios;
 using OrdersTracing.Api.Tenancy;
 using OrdersTracing.Api.Telemetry;
 using OrdersTracing.Tests.Api.Support;
+using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
+using OrdersTracing.ServiceDefaults.Faults;
+using StackExchange.Redis;
 
 namespace OrdersTracing.Tests.Api;
 
@@ -109,7 +112,33 @@ public sealed class OrderCacheTests(LocalPostgres postgres, LocalRedis redis) : 
         Assert.Equal(PaymentStatus.Paid, order?.PaymentStatus);
     }
 
-    private static bool IsGetOrder(System.Diagnostics.Activity span) => span.OperationName == OrdersTelemetry.Spans.GetOrder;
+    [Fact]
+    public async Task With_the_cache_unavailable_fault_on_reads_come_from_the_database_and_each_failed_command_is_a_span_in_error()
+    {
+        var placed = await api.PlaceOrderAsync(PaymentProcessing.Synchronous);
+        var faults = api.Services.GetRequiredService<FaultControl>();
+        await faults.SwitchOnAsync(new FaultSpec(FaultKind.CacheUnavailable, FaultCatalogue.Services.Api), CancellationToken.None);
+        using var recorder = new ActivityRecorder();
+
+        var order = await GetAsync(api, placed.Order.Id);
+        var duringOutage = recorder.Spans;
+        await faults.SwitchOffAsync(FaultKind.CacheUnavailable, CancellationToken.None);
+        recorder.Clear();
+        await GetAsync(api, placed.Order.Id);
+        var afterwards = recorder.Spans;
+
+        Assert.Equal(PaymentStatus.Paid, order?.PaymentStatus);
+        Assert.Single(duringOutage, span => span.Source.Name == ActivityRecorder.NpgsqlSource && span.GetTagItem("db.query.text") is not null);
+        Assert.Equal(OrdersTelemetry.CacheResults.Unavailable, Assert.Single(duringOutage, IsGetOrder).GetTagItem(OrdersTelemetry.Tags.CacheResult));
+        var failed = duringOutage.Where(span => Equals(span.GetTagItem("db.system.name"), "redis")).OrderBy(span => span.StartTimeUtc).ToList();
+        Assert.Equal([OrdersTelemetry.Spans.CacheGet, OrdersTelemetry.Spans.CacheSet], failed.Select(span => span.OperationName));
+        Assert.All(failed, span => Assert.Equal((ActivityKind.Client, ActivityStatusCode.Error), (span.Kind, span.Status)));
+        Assert.All(failed, span => Assert.Contains(span.Events, e => e.Name == "exception" && Equals(e.Tags.FirstOrDefault(tag => tag.Key == "exception.type").Value, typeof(RedisConnectionException).FullName)));
+        Assert.Equal(OrdersTelemetry.CacheResults.Miss, Assert.Single(afterwards, IsGetOrder).GetTagItem(OrdersTelemetry.Tags.CacheResult));
+        Assert.DoesNotContain(afterwards, span => span.Status == ActivityStatusCode.Error);
+    }
+
+    private static bool IsGetOrder(Activity span) => span.OperationName == OrdersTelemetry.Spans.GetOrder;
 
     private static Task<OrderResponse?> GetAsync(ApiServices services, Guid orderId, string tenantId = "tenant-a") =>
         services.InScopeAsync(scope => scope.GetRequiredService<OrderQueries>()

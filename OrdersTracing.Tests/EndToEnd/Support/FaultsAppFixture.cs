@@ -13,7 +13,27 @@ namespace OrdersTracing.Tests.EndToEnd;
 /// </summary>
 public class FaultsAppFixture : OrdersAppFixture
 {
+    /// <summary>The missing index only shows on a large tenant's listing (docs/faults.md).</summary>
+    public const int LargeTenantOrders = 100_000;
+
+    private readonly Lazy<Task<string>> largeTenant;
+
+    public FaultsAppFixture() => largeTenant = new(SeedLargeTenantAsync);
+
     public HttpClient CreatePaymentsClient() => App.CreateHttpClient("payments");
+
+    /// <summary>A tenant of <see cref="LargeTenantOrders"/> orders, seeded once for every test of the application that needs one.</summary>
+    public Task<string> LargeTenantAsync() => largeTenant.Value;
+
+    private async Task<string> SeedLargeTenantAsync()
+    {
+        var tenant = TestIds.Tenant();
+        using var admin = App.CreateHttpClient(FaultCatalogue.Services.Api, "http");
+        admin.Timeout = TimeSpan.FromMinutes(5);
+        using var seeded = await admin.PostAsync($"/api/admin/tenants/{tenant}/orders?count={LargeTenantOrders}", null);
+        seeded.EnsureSuccessStatusCode();
+        return tenant;
+    }
 
     private static readonly string[] FaultingServices = [FaultCatalogue.Services.Api, FaultCatalogue.Services.Web, FaultCatalogue.Services.Payments];
 
