@@ -36,6 +36,9 @@ public static class OrdersTelemetry
         public const string SummarizeTenant = "orders.summarize";
         public const string ListPaymentStatuses = "orders.list_payment_statuses";
         public const string ExportOrders = "orders.export";
+        public const string LoadOrderForm = "orders.load_form";
+        public const string ReportDay = "orders.report_day";
+        public const string GetPaymentDetails = "orders.get_payment_details";
     }
 
     /// <summary>Attributes only the Api writes; those other services share are in <see cref="TelemetryTags"/>.</summary>
@@ -50,6 +53,9 @@ public static class OrdersTelemetry
         public const string SummaryQueries = "orders.summary_queries";
         public const string PaymentLookups = "orders.payment_lookups";
         public const string ExportPaging = "orders.export_paging";
+        public const string ReferenceDataQueries = "orders.reference_data_queries";
+        public const string DayFilter = "orders.day_filter";
+        public const string ProviderCalls = "orders.provider_calls";
 
         public const string OrdersExported = "orders.exported";
 
