@@ -26,6 +26,7 @@ public static class OrdersApi
         api.MapGet("/form", LoadFormAsync);
         api.MapGet("/daily-report", ReportDayAsync);
         api.MapGet("/{orderId:guid}/payment", GetPaymentDetailsAsync);
+        api.MapGet("/payment-attempts", ListPaymentAttemptsAsync);
 
         return api;
     }
@@ -178,6 +179,23 @@ public static class OrdersApi
             { Error: { } error } => TypedResults.Problem(statusCode: StatusCodes.Status502BadGateway, title: "The payment provider failed.", detail: error),
             _ => TypedResults.Ok(payment),
         };
+    }
+
+    /// <param name="loading">PerOrder: each order's items and outbox row with queries of their own (the problem); PerPage: for the page at once.</param>
+    private static async Task<Results<Ok<PaymentAttemptPage>, ValidationProblem>> ListPaymentAttemptsAsync(
+        CallerIdentity caller,
+        OrderPaymentAttempts attempts,
+        CancellationToken cancellationToken,
+        int page = 1,
+        int pageSize = 20,
+        RelatedLoading loading = RelatedLoading.PerPage)
+    {
+        if (!IsValidPage(page, pageSize))
+        {
+            return InvalidPage();
+        }
+
+        return TypedResults.Ok(await attempts.ListAsync(caller, page, pageSize, loading, cancellationToken));
     }
 
     private static Created<OrderResponse> Created(Order order) => TypedResults.Created($"/api/orders/{order.Id}", OrderResponse.From(order));

@@ -95,3 +95,13 @@ public enum ProviderCalls
     /// <summary>The three at once: the request waits for the longest.</summary>
     Parallel,
 }
+
+/// <summary>How a page of orders loads what belongs to each order (its items, its outbox row).</summary>
+public enum RelatedLoading
+{
+    /// <summary>Order by order: the same few different queries again for every order (MN+1).</summary>
+    PerOrder,
+
+    /// <summary>For the whole page at once: one query per kind of row.</summary>
+    PerPage,
+}

@@ -39,6 +39,7 @@ public static class OrdersTelemetry
         public const string LoadOrderForm = "orders.load_form";
         public const string ReportDay = "orders.report_day";
         public const string GetPaymentDetails = "orders.get_payment_details";
+        public const string ListPaymentAttempts = "orders.list_payment_attempts";
     }
 
     /// <summary>Attributes only the Api writes; those other services share are in <see cref="TelemetryTags"/>.</summary>
@@ -56,6 +57,7 @@ public static class OrdersTelemetry
         public const string ReferenceDataQueries = "orders.reference_data_queries";
         public const string DayFilter = "orders.day_filter";
         public const string ProviderCalls = "orders.provider_calls";
+        public const string RelatedLoading = "orders.related_loading";
 
         public const string OrdersExported = "orders.exported";
 

@@ -228,6 +228,7 @@ public sealed class ScenarioTests(OrdersAppFixture fixture)
     [InlineData("/api/orders/form?queries=Sequential", "/api/orders/form?queries=Batched", FindingKind.ConsecutiveDb)]
     [InlineData("/api/orders/{order}/payment?calls=Sequential", "/api/orders/{order}/payment?calls=Parallel", FindingKind.ConsecutiveHttp)]
     [InlineData("/api/orders/daily-report?filter=DateParts", "/api/orders/daily-report?filter=Range", FindingKind.SlowDbQuery)]
+    [InlineData("/api/orders/payment-attempts?loading=PerOrder", "/api/orders/payment-attempts?loading=PerPage", FindingKind.MNPlusOneDb)]
     public async Task A_scenarios_problem_is_marked_on_the_live_root_span_and_found_by_the_trace_doctor_and_its_fix_is_not(
         string problemPath, string fixPath, FindingKind kind)
     {
@@ -241,7 +242,7 @@ public sealed class ScenarioTests(OrdersAppFixture fixture)
         var (fixRoot, fixFindings, fixSpans) = await AnalyseAsync(fixTrace);
 
         Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (problem.StatusCode, fix.StatusCode));
-        if (kind is FindingKind.ConsecutiveDb or FindingKind.ConsecutiveHttp or FindingKind.SlowDbQuery)
+        if (kind is FindingKind.ConsecutiveDb or FindingKind.ConsecutiveHttp or FindingKind.SlowDbQuery or FindingKind.MNPlusOneDb)
         {
             Assert.Equal(await problem.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), await fix.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
         }
@@ -265,6 +266,12 @@ public sealed class ScenarioTests(OrdersAppFixture fixture)
     [InlineData("/api/orders/payment-statuses?pageSize=0")]
     [InlineData("/api/orders/payment-statuses?lookups=Sometimes")]
     [InlineData("/api/orders/summary?queries=Sometimes")]
+    [InlineData("/api/orders/form?queries=Sometimes")]
+    [InlineData("/api/orders/daily-report?filter=Sometimes")]
+    [InlineData("/api/orders/daily-report?day=yesterday")]
+    [InlineData("/api/orders/payment-attempts?pageSize=0")]
+    [InlineData("/api/orders/payment-attempts?loading=Sometimes")]
+    [InlineData("/api/orders/0191f1a0-0000-7000-8000-000000000000/payment?calls=Sometimes")]
     public async Task A_scenario_with_bad_input_is_refused_with_a_problem(string path)
     {
         using var api = fixture.CreateApiClient();
@@ -272,6 +279,18 @@ public sealed class ScenarioTests(OrdersAppFixture fixture)
         using var response = await SendAsync(api, path, TestIds.Tenant(), TestIds.NewTraceId());
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task The_payment_details_of_another_tenants_order_are_not_found()
+    {
+        using var api = fixture.CreateApiClient();
+        var order = await ApiCalls.CreateOrderAsync(api, TestIds.Tenant(), TestIds.User());
+
+        using var response = await SendAsync(api, $"/api/orders/{order}/payment", TestIds.Tenant(), TestIds.NewTraceId());
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 

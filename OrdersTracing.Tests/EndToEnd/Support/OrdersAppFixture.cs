@@ -50,6 +50,8 @@ public class OrdersAppFixture : IAsyncLifetime
         // The day's report over a tenant of SlowQueryTenantOrders: reading all of them takes tens of milliseconds here,
         // not Sentry's 500; the day's range of the index takes a few.
         SlowQueryThreshold = TimeSpan.FromMilliseconds(40),
+        // Six orders' two queries each take a few milliseconds here, against Sentry's 100 ms.
+        MinimumSequenceTotalDuration = TimeSpan.FromMilliseconds(1),
     };
 
     /// <summary>The size of the tenant whose day report is slow without an index for its filter.</summary>
@@ -65,6 +67,7 @@ public class OrdersAppFixture : IAsyncLifetime
         $"--ServiceSettings:Tracing:QueryDetection:{nameof(DetectionThresholds.ConsecutiveHttpCallDuration)}={ScenarioThresholds.ConsecutiveHttpCallDuration:c}",
         $"--ServiceSettings:Tracing:QueryDetection:{nameof(DetectionThresholds.ConsecutiveHttpCallsMinimumTimeSaved)}={ScenarioThresholds.ConsecutiveHttpCallsMinimumTimeSaved:c}",
         $"--ServiceSettings:Tracing:QueryDetection:{nameof(DetectionThresholds.SlowQueryThreshold)}={ScenarioThresholds.SlowQueryThreshold:c}",
+        $"--ServiceSettings:Tracing:QueryDetection:{nameof(DetectionThresholds.MinimumSequenceTotalDuration)}={ScenarioThresholds.MinimumSequenceTotalDuration:c}",
     ];
 
     /// <summary>Extra AppHost arguments, for fixtures that start the application another way.</summary>
