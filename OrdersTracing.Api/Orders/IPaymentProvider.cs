@@ -15,4 +15,10 @@ public interface IPaymentProvider
 
     /// <summary>What the provider says of each of <paramref name="paymentIds"/>, in one call.</summary>
     Task<PaymentLookup> LookUpAsync(IReadOnlyCollection<string> paymentIds, CancellationToken cancellationToken);
+
+    /// <summary>The charges of one payment: one call.</summary>
+    Task<ProviderRecords> ListChargesAsync(string paymentId, CancellationToken cancellationToken);
+
+    /// <summary>The refunds of one payment: one call.</summary>
+    Task<ProviderRecords> ListRefundsAsync(string paymentId, CancellationToken cancellationToken);
 }

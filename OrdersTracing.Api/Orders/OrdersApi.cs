@@ -23,6 +23,10 @@ public static class OrdersApi
         api.MapGet("/summary", SummarizeAsync);
         api.MapGet("/payment-statuses", ListPaymentStatusesAsync);
         api.MapGet("/export", ExportAsync);
+        api.MapGet("/form", LoadFormAsync);
+        api.MapGet("/daily-report", ReportDayAsync);
+        api.MapGet("/{orderId:guid}/payment", GetPaymentDetailsAsync);
+        api.MapGet("/payment-attempts", ListPaymentAttemptsAsync);
 
         return api;
     }
@@ -139,6 +143,59 @@ public static class OrdersApi
         }
 
         return TypedResults.Ok(await exports.ExportAsync(caller, paging, after, pageSize, cancellationToken));
+    }
+
+    /// <param name="queries">Sequential: the four reference tables one query after another (the problem); Batched: in one round trip.</param>
+    private static async Task<Ok<OrderFormData>> LoadFormAsync(
+        CallerIdentity caller,
+        OrderForms forms,
+        CancellationToken cancellationToken,
+        ReferenceDataQueries queries = ReferenceDataQueries.Batched) =>
+        TypedResults.Ok(await forms.LoadAsync(caller, queries, cancellationToken));
+
+    /// <param name="day">The day (UTC) to report; today when not given.</param>
+    /// <param name="filter">DateParts: on the parts of each order's date (the problem, no index holds them); Range: on the day's range.</param>
+    private static async Task<Ok<DailyReport>> ReportDayAsync(
+        CallerIdentity caller,
+        OrderReports reports,
+        TimeProvider clock,
+        CancellationToken cancellationToken,
+        DateOnly? day = null,
+        DayFilter filter = DayFilter.Range) =>
+        TypedResults.Ok(await reports.ReportDayAsync(caller, day ?? DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), filter, cancellationToken));
+
+    /// <param name="calls">Sequential: the intent, its charges and its refunds one call after another (the problem); Parallel: at once.</param>
+    private static async Task<Results<Ok<PaymentDetails>, ProblemHttpResult>> GetPaymentDetailsAsync(
+        Guid orderId,
+        CallerIdentity caller,
+        OrderPaymentDetails details,
+        CancellationToken cancellationToken,
+        ProviderCalls calls = ProviderCalls.Parallel)
+    {
+        var payment = await details.GetAsync(caller, orderId, calls, cancellationToken);
+        return payment switch
+        {
+            null => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Order not found.", detail: $"There is no order {orderId}."),
+            { Error: { } error } => TypedResults.Problem(statusCode: StatusCodes.Status502BadGateway, title: "The payment provider failed.", detail: error),
+            _ => TypedResults.Ok(payment),
+        };
+    }
+
+    /// <param name="loading">PerOrder: each order's items and outbox row with queries of their own (the problem); PerPage: for the page at once.</param>
+    private static async Task<Results<Ok<PaymentAttemptPage>, ValidationProblem>> ListPaymentAttemptsAsync(
+        CallerIdentity caller,
+        OrderPaymentAttempts attempts,
+        CancellationToken cancellationToken,
+        int page = 1,
+        int pageSize = 20,
+        RelatedLoading loading = RelatedLoading.PerPage)
+    {
+        if (!IsValidPage(page, pageSize))
+        {
+            return InvalidPage();
+        }
+
+        return TypedResults.Ok(await attempts.ListAsync(caller, page, pageSize, loading, cancellationToken));
     }
 
     private static Created<OrderResponse> Created(Order order) => TypedResults.Created($"/api/orders/{order.Id}", OrderResponse.From(order));

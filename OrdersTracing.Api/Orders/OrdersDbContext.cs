@@ -12,6 +12,14 @@ public sealed class OrdersDbContext(DbContextOptions<OrdersDbContext> options) :
 
     public DbSet<PaymentRequest> PaymentRequests => Set<PaymentRequest>();
 
+    public DbSet<Currency> Currencies => Set<Currency>();
+
+    public DbSet<Country> Countries => Set<Country>();
+
+    public DbSet<ShippingOption> ShippingOptions => Set<ShippingOption>();
+
+    public DbSet<Product> Products => Set<Product>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         var orders = modelBuilder.Entity<Order>();
@@ -47,5 +55,32 @@ public sealed class OrdersDbContext(DbContextOptions<OrdersDbContext> options) :
 
         // The worker's query: what is still to be paid, oldest first.
         payments.HasIndex(payment => payment.CreatedAt).HasFilter("processed_at IS NULL");
+
+        // The order form's reference data: global tables with no tenant, seeded by the migrations.
+        var currencies = modelBuilder.Entity<Currency>();
+        currencies.HasKey(currency => currency.Code);
+        currencies.Property(currency => currency.Code).HasMaxLength(3);
+        currencies.Property(currency => currency.Name).HasMaxLength(100);
+        currencies.HasData(OrderFormData.SeededCurrencies);
+
+        var countries = modelBuilder.Entity<Country>();
+        countries.HasKey(country => country.Code);
+        countries.Property(country => country.Code).HasMaxLength(2);
+        countries.Property(country => country.Name).HasMaxLength(100);
+        countries.HasData(OrderFormData.SeededCountries);
+
+        var shipping = modelBuilder.Entity<ShippingOption>();
+        shipping.HasKey(option => option.Code);
+        shipping.Property(option => option.Code).HasMaxLength(32);
+        shipping.Property(option => option.Name).HasMaxLength(100);
+        shipping.Property(option => option.Price).HasPrecision(12, 2);
+        shipping.HasData(OrderFormData.SeededShippingOptions);
+
+        var products = modelBuilder.Entity<Product>();
+        products.HasKey(product => product.Sku);
+        products.Property(product => product.Sku).HasMaxLength(64);
+        products.Property(product => product.Name).HasMaxLength(200);
+        products.Property(product => product.UnitPrice).HasPrecision(12, 2);
+        products.HasData(OrderFormData.SeededProducts);
     }
 }

@@ -15,6 +15,10 @@ public static class OrdersExtensions
         builder.Services.AddScoped<TenantSummaries>();
         builder.Services.AddScoped<OrderPaymentStatuses>();
         builder.Services.AddScoped<OrderExports>();
+        builder.Services.AddScoped<OrderForms>();
+        builder.Services.AddScoped<OrderReports>();
+        builder.Services.AddScoped<OrderPaymentDetails>();
+        builder.Services.AddScoped<OrderPaymentAttempts>();
         // The listing's naive variant, switched on at run time as a regression would ship it.
         builder.AddFaults(FaultCatalogue.Services.Api).Inject(FaultKind.NPlusOne);
         return builder;

@@ -57,40 +57,60 @@ public sealed class PaymentProviderClient(HttpClient http, ILogger<PaymentProvid
     }
 
     public Task<PaymentLookup> LookUpAsync(string paymentId, CancellationToken cancellationToken) =>
-        ReadAsync<PaymentIntent>($"payment_intents/{Uri.EscapeDataString(paymentId)}", intent => [intent], cancellationToken);
+        ReadLookupAsync<PaymentIntent>($"payment_intents/{Uri.EscapeDataString(paymentId)}", intent => [intent], cancellationToken);
 
     public Task<PaymentLookup> LookUpAsync(IReadOnlyCollection<string> paymentIds, CancellationToken cancellationToken) =>
-        ReadAsync<PaymentIntentList>(
+        ReadLookupAsync<PaymentIntentList>(
             $"payment_intents?{string.Join('&', paymentIds.Select(id => $"ids={Uri.EscapeDataString(id)}"))}",
             list => list.Data ?? [],
             cancellationToken);
 
-    private async Task<PaymentLookup> ReadAsync<T>(string path, Func<T, IEnumerable<PaymentIntent>> intentsOf, CancellationToken cancellationToken)
+    public Task<ProviderRecords> ListChargesAsync(string paymentId, CancellationToken cancellationToken) =>
+        ReadRecordsAsync($"charges?payment_intent={Uri.EscapeDataString(paymentId)}", cancellationToken);
+
+    public Task<ProviderRecords> ListRefundsAsync(string paymentId, CancellationToken cancellationToken) =>
+        ReadRecordsAsync($"refunds?payment_intent={Uri.EscapeDataString(paymentId)}", cancellationToken);
+
+    private Task<PaymentLookup> ReadLookupAsync<T>(string path, Func<T, IEnumerable<PaymentIntent>> intentsOf, CancellationToken cancellationToken) =>
+        ReadAsync<T, PaymentLookup>(
+            path,
+            body => PaymentLookup.Found((body is null ? [] : intentsOf(body))
+                .Where(intent => intent.Id is not null && intent.Status is not null)
+                .ToDictionary(intent => intent.Id!, intent => intent.Status!, StringComparer.Ordinal)),
+            PaymentLookup.Failed,
+            cancellationToken);
+
+    private Task<ProviderRecords> ReadRecordsAsync(string path, CancellationToken cancellationToken) =>
+        ReadAsync<PaymentRecordList, ProviderRecords>(
+            path,
+            body => ProviderRecords.Found([.. (body?.Data ?? [])
+                .Where(record => record.Id is not null && record.Status is not null)
+                .Select(record => new ProviderRecord(record.Id!, record.Amount, record.Status!))]),
+            ProviderRecords.Failed,
+            cancellationToken);
+
+    /// <param name="found">Also for a 404: a payment the provider does not know has nothing to say of it, which is not a failure to ask.</param>
+    private async Task<TResult> ReadAsync<T, TResult>(string path, Func<T?, TResult> found, Func<string, TResult> failed, CancellationToken cancellationToken)
     {
         try
         {
             using var response = await http.GetAsync(path, cancellationToken);
             if (response.StatusCode == HttpStatusCode.NotFound)
             {
-                // A payment the provider does not know: nothing to say of it, which is not a failure to ask.
-                return PaymentLookup.Found(new Dictionary<string, string>());
+                return found(default);
             }
 
             if (!response.IsSuccessStatusCode)
             {
-                return PaymentLookup.Failed(await ReadErrorAsync(response, cancellationToken));
+                return failed(await ReadErrorAsync(response, cancellationToken));
             }
 
-            var body = await response.Content.ReadFromJsonAsync<T>(cancellationToken);
-            var statuses = (body is null ? [] : intentsOf(body))
-                .Where(intent => intent.Id is not null && intent.Status is not null)
-                .ToDictionary(intent => intent.Id!, intent => intent.Status!, StringComparer.Ordinal);
-            return PaymentLookup.Found(statuses);
+            return found(await response.Content.ReadFromJsonAsync<T>(cancellationToken));
         }
         catch (Exception exception) when (exception is HttpRequestException or Polly.ExecutionRejectedException or System.Text.Json.JsonException
                                               || (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            return PaymentLookup.Failed($"The payment provider could not be reached: {exception.Message}");
+            return failed($"The payment provider could not be reached: {exception.Message}");
         }
     }
 
@@ -154,6 +174,10 @@ public sealed class PaymentProviderClient(HttpClient http, ILogger<PaymentProvid
     private sealed record PaymentIntent(string? Id, string? Status);
 
     private sealed record PaymentIntentList(IReadOnlyList<PaymentIntent>? Data);
+
+    private sealed record PaymentRecord(string? Id, long Amount, string? Status);
+
+    private sealed record PaymentRecordList(IReadOnlyList<PaymentRecord>? Data);
 
     private sealed record PaymentErrorBody(PaymentError? Error);
 

@@ -65,3 +65,43 @@ public enum ExportPaging
     /// <summary>A bounded page and the cursor of the next one (keyset paging on the order id).</summary>
     Keyset,
 }
+
+/// <summary>How the order form loads its reference data, four global tables.</summary>
+public enum ReferenceDataQueries
+{
+    /// <summary>One query after another on the request's context: four round trips.</summary>
+    Sequential,
+
+    /// <summary>The four statements in one batch: one round trip.</summary>
+    Batched,
+}
+
+/// <summary>How a day's report filters the orders of the day.</summary>
+public enum DayFilter
+{
+    /// <summary>On the year, month and day of <c>created_at</c>: an expression no index holds, so every order of the tenant is read.</summary>
+    DateParts,
+
+    /// <summary>On the day's range of <c>created_at</c>: the part of the <c>(tenant_id, created_at)</c> index that holds the day.</summary>
+    Range,
+}
+
+/// <summary>How an order's payment details ask the provider for the intent, its charges and its refunds.</summary>
+public enum ProviderCalls
+{
+    /// <summary>One call after another: the request waits for the sum of the round trips.</summary>
+    Sequential,
+
+    /// <summary>The three at once: the request waits for the longest.</summary>
+    Parallel,
+}
+
+/// <summary>How a page of orders loads what belongs to each order (its items, its outbox row).</summary>
+public enum RelatedLoading
+{
+    /// <summary>Order by order: the same few different queries again for every order (MN+1).</summary>
+    PerOrder,
+
+    /// <summary>For the whole page at once: one query per kind of row.</summary>
+    PerPage,
+}

@@ -36,6 +36,10 @@ public static class OrdersTelemetry
         public const string SummarizeTenant = "orders.summarize";
         public const string ListPaymentStatuses = "orders.list_payment_statuses";
         public const string ExportOrders = "orders.export";
+        public const string LoadOrderForm = "orders.load_form";
+        public const string ReportDay = "orders.report_day";
+        public const string GetPaymentDetails = "orders.get_payment_details";
+        public const string ListPaymentAttempts = "orders.list_payment_attempts";
 
         /// <summary>Waiting for a database connection, written after the fact (<see cref="ConnectionOpenTracing"/>).</summary>
         public const string OpenConnection = "db.connection.open";
@@ -73,6 +77,10 @@ public static class OrdersTelemetry
         public const string SummaryQueries = "orders.summary_queries";
         public const string PaymentLookups = "orders.payment_lookups";
         public const string ExportPaging = "orders.export_paging";
+        public const string ReferenceDataQueries = "orders.reference_data_queries";
+        public const string DayFilter = "orders.day_filter";
+        public const string ProviderCalls = "orders.provider_calls";
+        public const string RelatedLoading = "orders.related_loading";
 
         public const string OrdersExported = "orders.exported";
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using OrdersTracing.ServiceDefaults.Faults;
 using OrdersTracing.ServiceDefaults.Telemetry;
@@ -8,7 +9,8 @@ using OrdersTracing.ServiceDefaults.Telemetry;
 namespace OrdersTracing.PaymentProvider.PaymentIntents;
 
 /// <summary>
-/// A Stripe-like <c>POST /payment_intents</c>, <c>GET /payment_intents/{id}</c> and a list of given ids. Stripe's test
+/// A Stripe-like <c>POST /payment_intents</c>, <c>GET /payment_intents/{id}</c>, a list of given ids, and the lists of
+/// an intent's charges and refunds (<c>GET /charges?payment_intent=</c>, <c>GET /refunds?payment_intent=</c>). Stripe's test
 /// payment methods behave as in Stripe's test mode (<c>pm_card_chargeDeclined</c> is declined), and an
 /// <c>Idempotency-Key</c> replays the first answer. Every call takes the configured latency, reads included.
 /// </summary>
@@ -26,6 +28,8 @@ public static class PaymentIntentsApi
         app.MapPost("/payment_intents", CreatePaymentIntentAsync);
         app.MapGet("/payment_intents/{id}", RetrievePaymentIntentAsync);
         app.MapGet("/payment_intents", ListPaymentIntentsAsync);
+        app.MapGet("/charges", ListChargesAsync);
+        app.MapGet("/refunds", ListRefundsAsync);
         return app;
     }
 
@@ -57,6 +61,42 @@ public static class PaymentIntentsApi
         var found = ids.Distinct(StringComparer.Ordinal).Select(id => intents.TryGet(id, out var intent) ? intent : null).OfType<PaymentIntent>();
         return TypedResults.Ok(new PaymentIntentList("list", [.. found], HasMore: false, Url: "/payment_intents"));
     }
+
+    /// <summary>A succeeded intent's one charge (Stripe's <c>latest_charge</c>), as Stripe's list object.</summary>
+    private static async Task<Results<Ok<PaymentRecordList>, JsonHttpResult<StripeErrorBody>>> ListChargesAsync(
+        [FromQuery(Name = "payment_intent")] string? paymentIntent,
+        IOptionsMonitor<PaymentStandInOptions> options,
+        PaymentIntentStore intents,
+        CancellationToken cancellationToken)
+    {
+        await Task.Delay(options.CurrentValue.Latency, cancellationToken);
+
+        if (string.IsNullOrEmpty(paymentIntent))
+        {
+            return MissingPaymentIntent();
+        }
+
+        PaymentRecord[] charges = intents.TryGet(paymentIntent, out var intent) && intent.Status == "succeeded"
+            ? [new PaymentRecord($"ch_{intent.Id["pi_".Length..]}", "charge", intent.Amount, intent.Currency, "succeeded", intent.Id)]
+            : [];
+        return TypedResults.Ok(new PaymentRecordList("list", charges, HasMore: false, Url: "/charges"));
+    }
+
+    /// <summary>An intent's refunds: the stand-in refunds nothing, so the list is empty, after the same round trip.</summary>
+    private static async Task<Results<Ok<PaymentRecordList>, JsonHttpResult<StripeErrorBody>>> ListRefundsAsync(
+        [FromQuery(Name = "payment_intent")] string? paymentIntent,
+        IOptionsMonitor<PaymentStandInOptions> options,
+        CancellationToken cancellationToken)
+    {
+        await Task.Delay(options.CurrentValue.Latency, cancellationToken);
+
+        return string.IsNullOrEmpty(paymentIntent)
+            ? MissingPaymentIntent()
+            : TypedResults.Ok(new PaymentRecordList("list", [], HasMore: false, Url: "/refunds"));
+    }
+
+    private static JsonHttpResult<StripeErrorBody> MissingPaymentIntent() =>
+        StripeError(StatusCodes.Status400BadRequest, "invalid_request_error", "parameter_missing", "payment_intent must name a payment intent.");
 
     private static async Task<Results<Ok<PaymentIntent>, JsonHttpResult<StripeErrorBody>>> CreatePaymentIntentAsync(
         PaymentIntentRequest request,
@@ -152,6 +192,21 @@ public sealed record PaymentIntent(string Id, string Object, long Amount, string
 public sealed record PaymentIntentList(
     string Object,
     IReadOnlyList<PaymentIntent> Data,
+    [property: JsonPropertyName("has_more")] bool HasMore,
+    string Url);
+
+/// <summary>A charge or a refund: what Stripe's two objects share.</summary>
+public sealed record PaymentRecord(
+    string Id,
+    string Object,
+    long Amount,
+    string Currency,
+    string Status,
+    [property: JsonPropertyName("payment_intent")] string PaymentIntent);
+
+public sealed record PaymentRecordList(
+    string Object,
+    IReadOnlyList<PaymentRecord> Data,
     [property: JsonPropertyName("has_more")] bool HasMore,
     string Url);
 

@@ -225,29 +225,38 @@ public sealed class ScenarioTests(OrdersAppFixture fixture)
     [InlineData("/api/orders/with-items?loading=Naive", "/api/orders/with-items?loading=Eager", FindingKind.NPlusOneDb)]
     [InlineData("/api/orders/payment-statuses?lookups=PerOrder", "/api/orders/payment-statuses?lookups=Batched", FindingKind.NPlusOneHttp)]
     [InlineData("/api/orders/export?paging=None", "/api/orders/export?paging=Keyset&pageSize=2", FindingKind.LargeHttpPayload)]
+    [InlineData("/api/orders/form?queries=Sequential", "/api/orders/form?queries=Batched", FindingKind.ConsecutiveDb)]
+    [InlineData("/api/orders/{order}/payment?calls=Sequential", "/api/orders/{order}/payment?calls=Parallel", FindingKind.ConsecutiveHttp)]
+    [InlineData("/api/orders/daily-report?filter=DateParts", "/api/orders/daily-report?filter=Range", FindingKind.SlowDbQuery)]
+    [InlineData("/api/orders/payment-attempts?loading=PerOrder", "/api/orders/payment-attempts?loading=PerPage", FindingKind.MNPlusOneDb)]
     public async Task A_scenarios_problem_is_marked_on_the_live_root_span_and_found_by_the_trace_doctor_and_its_fix_is_not(
         string problemPath, string fixPath, FindingKind kind)
     {
         using var api = fixture.CreateApiClient();
-        var tenant = await TenantWithOrdersAsync(api);
+        var (tenant, order) = await DetectorScenarios.TenantAsync(api, kind);
         var (problemTrace, fixTrace) = (TestIds.NewTraceId(), TestIds.NewTraceId());
 
-        using var problem = await SendAsync(api, problemPath, tenant, problemTrace);
-        using var fix = await SendAsync(api, fixPath, tenant, fixTrace);
-        var (problemRoot, problemFindings) = await AnalyseAsync(problemTrace);
-        var (fixRoot, fixFindings) = await AnalyseAsync(fixTrace);
+        using var problem = await SendAsync(api, DetectorScenarios.Path(problemPath, order), tenant, problemTrace);
+        using var fix = await SendAsync(api, DetectorScenarios.Path(fixPath, order), tenant, fixTrace);
+        var (problemRoot, problemFindings, problemSpans) = await AnalyseAsync(problemTrace);
+        var (fixRoot, fixFindings, fixSpans) = await AnalyseAsync(fixTrace);
 
         Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (problem.StatusCode, fix.StatusCode));
+        if (kind is FindingKind.ConsecutiveDb or FindingKind.ConsecutiveHttp or FindingKind.SlowDbQuery or FindingKind.MNPlusOneDb)
+        {
+            Assert.Equal(await problem.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), await fix.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        }
+
         var name = FindingEvents.Name(kind);
         Assert.Equal("true", problemRoot[FindingEvents.Detected]);
         Assert.Contains(name, problemRoot[FindingEvents.Kinds] ?? string.Empty, StringComparison.Ordinal);
-        Assert.Contains(problemFindings, finding => finding.Kind == kind && finding.Service == "api");
+        var found = problemFindings.First(finding => finding.Kind == kind && finding.Service == "api");
         Assert.DoesNotContain(name, fixRoot[FindingEvents.Kinds] ?? string.Empty, StringComparison.Ordinal);
         Assert.DoesNotContain(fixFindings, finding => finding.Kind == kind);
         TestContext.Current.TestOutputHelper?.WriteLine(
-            $"{name}: problem root {problemRoot.Duration.TotalMilliseconds:F1} ms, body {problemRoot[SpanAttributes.HttpResponseBodySize]} B, kinds {problemRoot[FindingEvents.Kinds]}, doctor: "
-            + string.Join("; ", problemFindings.Select(finding => $"{finding.Kind} x{finding.Count} {finding.TotalDuration.TotalMilliseconds:F1} ms"))
-            + $"; fix root {fixRoot.Duration.TotalMilliseconds:F1} ms, body {fixRoot[SpanAttributes.HttpResponseBodySize]} B, kinds {fixRoot[FindingEvents.Kinds] ?? "none"}");
+            $"FIGURES {name} {problemPath} vs {fixPath}: problem {DetectorScenarios.Describe(problemRoot, problemSpans)}, "
+            + $"finding x{found.Count} {found.TotalDuration.TotalMilliseconds:F1} ms, saved {found.TimeSaved?.TotalMilliseconds.ToString("F1", System.Globalization.CultureInfo.InvariantCulture) ?? "-"} ms; "
+            + $"fix {DetectorScenarios.Describe(fixRoot, fixSpans)}, kinds {fixRoot[FindingEvents.Kinds] ?? "none"}");
     }
 
     [Theory]
@@ -257,6 +266,12 @@ public sealed class ScenarioTests(OrdersAppFixture fixture)
     [InlineData("/api/orders/payment-statuses?pageSize=0")]
     [InlineData("/api/orders/payment-statuses?lookups=Sometimes")]
     [InlineData("/api/orders/summary?queries=Sometimes")]
+    [InlineData("/api/orders/form?queries=Sometimes")]
+    [InlineData("/api/orders/daily-report?filter=Sometimes")]
+    [InlineData("/api/orders/daily-report?day=yesterday")]
+    [InlineData("/api/orders/payment-attempts?pageSize=0")]
+    [InlineData("/api/orders/payment-attempts?loading=Sometimes")]
+    [InlineData("/api/orders/0191f1a0-0000-7000-8000-000000000000/payment?calls=Sometimes")]
     public async Task A_scenario_with_bad_input_is_refused_with_a_problem(string path)
     {
         using var api = fixture.CreateApiClient();
@@ -267,15 +282,27 @@ public sealed class ScenarioTests(OrdersAppFixture fixture)
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 
+    [Fact]
+    public async Task The_payment_details_of_another_tenants_order_are_not_found()
+    {
+        using var api = fixture.CreateApiClient();
+        var order = await ApiCalls.CreateOrderAsync(api, TestIds.Tenant(), TestIds.User());
+
+        using var response = await SendAsync(api, $"/api/orders/{order}/payment", TestIds.Tenant(), TestIds.NewTraceId());
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
     /// <summary>
     /// The Api's local root span, once the detectors have had the whole request (the root ends last), and the Trace
     /// doctor's findings for the stored trace with the thresholds the running services were given.
     /// </summary>
-    private async Task<(TraceSpan Root, IReadOnlyList<Finding> Findings)> AnalyseAsync(string traceId)
+    private async Task<(TraceSpan Root, IReadOnlyList<Finding> Findings, IReadOnlyList<TraceSpan> Spans)> AnalyseAsync(string traceId)
     {
         static bool IsApiRoot(TraceSpan span) => span.Service == "api" && span.Kind == TraceSpanKind.Server;
         var spans = await fixture.Telemetry.WaitForTraceAsync(traceId, spans => spans.Any(IsApiRoot) && spans.Any(span => span.Service == "api" && span.Scope == "Npgsql"));
-        return (Assert.Single(spans, IsApiRoot), Findings.Of(CriticalPath.Compute(spans), spans, OrdersAppFixture.ScenarioThresholds));
+        return (Assert.Single(spans, IsApiRoot), Findings.Of(CriticalPath.Compute(spans), spans, OrdersAppFixture.ScenarioThresholds), spans);
     }
 
     private async Task<List<TraceSpan>> QueriesUnderAsync(string traceId, string spanName, int count)

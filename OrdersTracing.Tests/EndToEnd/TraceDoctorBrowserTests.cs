@@ -63,6 +63,30 @@ public sealed class TraceDoctorBrowserTests(OrdersAppFixture fixture) : IAsyncDi
         await Assertions.Expect(page.Locator("[data-finding]", new() { HasTextString = "move it to the background" }).First).ToBeVisibleAsync();
     }
 
+    /// <summary>One screenshot per detector's finding for docs/trace-intelligence.md; the N+1 queries are the naive listing's above.</summary>
+    [Theory]
+    [InlineData("/api/orders/daily-report?filter=DateParts", FindingKind.SlowDbQuery)]
+    [InlineData("/api/orders/payment-statuses?lookups=PerOrder", FindingKind.NPlusOneHttp)]
+    [InlineData("/api/orders/form?queries=Sequential", FindingKind.ConsecutiveDb)]
+    [InlineData("/api/orders/{order}/payment?calls=Sequential", FindingKind.ConsecutiveHttp)]
+    [InlineData("/api/orders/export?paging=None", FindingKind.LargeHttpPayload)]
+    [InlineData("/api/orders/payment-attempts?loading=PerOrder", FindingKind.MNPlusOneDb)]
+    public async Task The_trace_doctor_shows_a_scenarios_finding_with_its_remedy(string problemPath, FindingKind kind)
+    {
+        using var api = fixture.CreateApiClient();
+        var (tenant, order) = await DetectorScenarios.TenantAsync(api, kind);
+        var traceId = TestIds.NewTraceId();
+        using var problem = await ApiCalls.SendAsync(api, HttpMethod.Get, DetectorScenarios.Path(problemPath, order), tenant, TestIds.User(), traceId: traceId);
+        Assert.Equal(HttpStatusCode.OK, problem.StatusCode);
+        await fixture.Telemetry.WaitForTraceAsync(traceId, spans => spans.Any(span => span.Kind == TraceSpanKind.Server && span.Service == "api"));
+
+        var page = await OpenTraceDoctorAsync(traceId, $"trace-doctor-{FindingEvents.Name(kind).Replace('_', '-')}.png");
+
+        var row = page.Locator($"[data-finding][data-kind='{FindingEvents.Name(kind)}']").First;
+        await Assertions.Expect(row).ToBeVisibleAsync();
+        await Assertions.Expect(row).ToContainTextAsync(Remedies.For(kind));
+    }
+
     [Fact]
     public async Task The_trace_doctor_says_so_when_it_has_no_such_trace()
     {

@@ -22,6 +22,227 @@ namespace OrdersTracing.Api.Orders.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("OrdersTracing.Api.Orders.Country", b =>
+                {
+                    b.Property<string>("Code")
+                        .HasMaxLength(2)
+                        .HasColumnType("character varying(2)")
+                        .HasColumnName("code");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("name");
+
+                    b.HasKey("Code")
+                        .HasName("pk_countries");
+
+                    b.ToTable("countries", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Code = "AT",
+                            Name = "Austria"
+                        },
+                        new
+                        {
+                            Code = "AU",
+                            Name = "Australia"
+                        },
+                        new
+                        {
+                            Code = "BE",
+                            Name = "Belgium"
+                        },
+                        new
+                        {
+                            Code = "CA",
+                            Name = "Canada"
+                        },
+                        new
+                        {
+                            Code = "CH",
+                            Name = "Switzerland"
+                        },
+                        new
+                        {
+                            Code = "CZ",
+                            Name = "Czechia"
+                        },
+                        new
+                        {
+                            Code = "DE",
+                            Name = "Germany"
+                        },
+                        new
+                        {
+                            Code = "DK",
+                            Name = "Denmark"
+                        },
+                        new
+                        {
+                            Code = "ES",
+                            Name = "Spain"
+                        },
+                        new
+                        {
+                            Code = "FI",
+                            Name = "Finland"
+                        },
+                        new
+                        {
+                            Code = "FR",
+                            Name = "France"
+                        },
+                        new
+                        {
+                            Code = "GB",
+                            Name = "United Kingdom"
+                        },
+                        new
+                        {
+                            Code = "IE",
+                            Name = "Ireland"
+                        },
+                        new
+                        {
+                            Code = "IT",
+                            Name = "Italy"
+                        },
+                        new
+                        {
+                            Code = "JP",
+                            Name = "Japan"
+                        },
+                        new
+                        {
+                            Code = "LU",
+                            Name = "Luxembourg"
+                        },
+                        new
+                        {
+                            Code = "NL",
+                            Name = "Netherlands"
+                        },
+                        new
+                        {
+                            Code = "NO",
+                            Name = "Norway"
+                        },
+                        new
+                        {
+                            Code = "NZ",
+                            Name = "New Zealand"
+                        },
+                        new
+                        {
+                            Code = "PL",
+                            Name = "Poland"
+                        },
+                        new
+                        {
+                            Code = "PT",
+                            Name = "Portugal"
+                        },
+                        new
+                        {
+                            Code = "SE",
+                            Name = "Sweden"
+                        },
+                        new
+                        {
+                            Code = "US",
+                            Name = "United States"
+                        });
+                });
+
+            modelBuilder.Entity("OrdersTracing.Api.Orders.Currency", b =>
+                {
+                    b.Property<string>("Code")
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .HasColumnName("code");
+
+                    b.Property<int>("MinorUnits")
+                        .HasColumnType("integer")
+                        .HasColumnName("minor_units");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("name");
+
+                    b.HasKey("Code")
+                        .HasName("pk_currencies");
+
+                    b.ToTable("currencies", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Code = "aud",
+                            MinorUnits = 2,
+                            Name = "Australian dollar"
+                        },
+                        new
+                        {
+                            Code = "cad",
+                            MinorUnits = 2,
+                            Name = "Canadian dollar"
+                        },
+                        new
+                        {
+                            Code = "chf",
+                            MinorUnits = 2,
+                            Name = "Swiss franc"
+                        },
+                        new
+                        {
+                            Code = "dkk",
+                            MinorUnits = 2,
+                            Name = "Danish krone"
+                        },
+                        new
+                        {
+                            Code = "eur",
+                            MinorUnits = 2,
+                            Name = "Euro"
+                        },
+                        new
+                        {
+                            Code = "gbp",
+                            MinorUnits = 2,
+                            Name = "Pound sterling"
+                        },
+                        new
+                        {
+                            Code = "jpy",
+                            MinorUnits = 0,
+                            Name = "Japanese yen"
+                        },
+                        new
+                        {
+                            Code = "nok",
+                            MinorUnits = 2,
+                            Name = "Norwegian krone"
+                        },
+                        new
+                        {
+                            Code = "sek",
+                            MinorUnits = 2,
+                            Name = "Swedish krona"
+                        },
+                        new
+                        {
+                            Code = "usd",
+                            MinorUnits = 2,
+                            Name = "US dollar"
+                        });
+                });
+
             modelBuilder.Entity("OrdersTracing.Api.Orders.Order", b =>
                 {
                     b.Property<Guid>("Id")
@@ -170,6 +391,162 @@ namespace OrdersTracing.Api.Orders.Migrations
                         .HasFilter("processed_at IS NULL");
 
                     b.ToTable("payment_outbox", (string)null);
+                });
+
+            modelBuilder.Entity("OrdersTracing.Api.Orders.Product", b =>
+                {
+                    b.Property<string>("Sku")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("sku");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<decimal>("UnitPrice")
+                        .HasPrecision(12, 2)
+                        .HasColumnType("numeric(12,2)")
+                        .HasColumnName("unit_price");
+
+                    b.HasKey("Sku")
+                        .HasName("pk_products");
+
+                    b.ToTable("products", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Sku = "tea",
+                            Name = "Black tea, 100 g",
+                            UnitPrice = 4.00m
+                        },
+                        new
+                        {
+                            Sku = "green-tea",
+                            Name = "Green tea, 100 g",
+                            UnitPrice = 5.50m
+                        },
+                        new
+                        {
+                            Sku = "herbal-tea",
+                            Name = "Herbal tea, 20 bags",
+                            UnitPrice = 3.90m
+                        },
+                        new
+                        {
+                            Sku = "coffee",
+                            Name = "Coffee beans, 250 g",
+                            UnitPrice = 9.50m
+                        },
+                        new
+                        {
+                            Sku = "espresso",
+                            Name = "Espresso beans, 250 g",
+                            UnitPrice = 10.90m
+                        },
+                        new
+                        {
+                            Sku = "decaf",
+                            Name = "Decaf coffee, 250 g",
+                            UnitPrice = 9.90m
+                        },
+                        new
+                        {
+                            Sku = "cocoa",
+                            Name = "Cocoa, 200 g",
+                            UnitPrice = 6.20m
+                        },
+                        new
+                        {
+                            Sku = "mug",
+                            Name = "Mug",
+                            UnitPrice = 12.00m
+                        },
+                        new
+                        {
+                            Sku = "teapot",
+                            Name = "Teapot, 1 l",
+                            UnitPrice = 34.00m
+                        },
+                        new
+                        {
+                            Sku = "filter",
+                            Name = "Coffee filters, 100",
+                            UnitPrice = 2.50m
+                        },
+                        new
+                        {
+                            Sku = "grinder",
+                            Name = "Hand grinder",
+                            UnitPrice = 49.00m
+                        },
+                        new
+                        {
+                            Sku = "honey",
+                            Name = "Honey, 250 g",
+                            UnitPrice = 7.80m
+                        });
+                });
+
+            modelBuilder.Entity("OrdersTracing.Api.Orders.ShippingOption", b =>
+                {
+                    b.Property<string>("Code")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("code");
+
+                    b.Property<int>("DeliveryDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("delivery_days");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("name");
+
+                    b.Property<decimal>("Price")
+                        .HasPrecision(12, 2)
+                        .HasColumnType("numeric(12,2)")
+                        .HasColumnName("price");
+
+                    b.HasKey("Code")
+                        .HasName("pk_shipping_options");
+
+                    b.ToTable("shipping_options", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Code = "express",
+                            DeliveryDays = 1,
+                            Name = "Express",
+                            Price = 14.90m
+                        },
+                        new
+                        {
+                            Code = "pickup",
+                            DeliveryDays = 0,
+                            Name = "Pick up in store",
+                            Price = 0.00m
+                        },
+                        new
+                        {
+                            Code = "standard",
+                            DeliveryDays = 4,
+                            Name = "Standard",
+                            Price = 4.90m
+                        },
+                        new
+                        {
+                            Code = "economy",
+                            DeliveryDays = 8,
+                            Name = "Economy",
+                            Price = 2.90m
+                        });
                 });
 
             modelBuilder.Entity("OrdersTracing.Api.Orders.OrderItem", b =>

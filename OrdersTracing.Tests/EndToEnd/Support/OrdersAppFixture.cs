@@ -40,13 +40,34 @@ public class OrdersAppFixture : IAsyncLifetime
         MinimumRepeatedHttpCalls = 5,
         MinimumHttpCallsTotalDuration = TimeSpan.FromMilliseconds(1),
         LargePayloadBytes = 1_200,
+        // The order form's four reference queries take well under a millisecond each here, against Sentry's 30 ms
+        // per query and 100 ms saved; the ratio of the time saved (0.1) stays Sentry's.
+        ConsecutiveQueryDuration = TimeSpan.Zero,
+        ConsecutiveQueriesMinimumTimeSaved = TimeSpan.Zero,
+        // Three provider calls of 300 ms (the stand-in's latency here) against Sentry's 500 ms each and 2 s saved.
+        ConsecutiveHttpCallDuration = TimeSpan.FromMilliseconds(250),
+        ConsecutiveHttpCallsMinimumTimeSaved = TimeSpan.FromMilliseconds(500),
+        // The day's report over a tenant of SlowQueryTenantOrders: reading all of them takes tens of milliseconds here,
+        // not Sentry's 500; the day's range of the index takes a few.
+        SlowQueryThreshold = TimeSpan.FromMilliseconds(40),
+        // Six orders' two queries each take a few milliseconds here, against Sentry's 100 ms.
+        MinimumSequenceTotalDuration = TimeSpan.FromMilliseconds(1),
     };
+
+    /// <summary>The size of the tenant whose day report is slow without an index for its filter.</summary>
+    public const int SlowQueryTenantOrders = 300_000;
 
     private static IEnumerable<string> ScenarioThresholdArguments =>
     [
         $"--ServiceSettings:Tracing:QueryDetection:{nameof(DetectionThresholds.MinimumRepeatedHttpCalls)}={ScenarioThresholds.MinimumRepeatedHttpCalls}",
         $"--ServiceSettings:Tracing:QueryDetection:{nameof(DetectionThresholds.MinimumHttpCallsTotalDuration)}={ScenarioThresholds.MinimumHttpCallsTotalDuration:c}",
         $"--ServiceSettings:Tracing:QueryDetection:{nameof(DetectionThresholds.LargePayloadBytes)}={ScenarioThresholds.LargePayloadBytes}",
+        $"--ServiceSettings:Tracing:QueryDetection:{nameof(DetectionThresholds.ConsecutiveQueryDuration)}={ScenarioThresholds.ConsecutiveQueryDuration:c}",
+        $"--ServiceSettings:Tracing:QueryDetection:{nameof(DetectionThresholds.ConsecutiveQueriesMinimumTimeSaved)}={ScenarioThresholds.ConsecutiveQueriesMinimumTimeSaved:c}",
+        $"--ServiceSettings:Tracing:QueryDetection:{nameof(DetectionThresholds.ConsecutiveHttpCallDuration)}={ScenarioThresholds.ConsecutiveHttpCallDuration:c}",
+        $"--ServiceSettings:Tracing:QueryDetection:{nameof(DetectionThresholds.ConsecutiveHttpCallsMinimumTimeSaved)}={ScenarioThresholds.ConsecutiveHttpCallsMinimumTimeSaved:c}",
+        $"--ServiceSettings:Tracing:QueryDetection:{nameof(DetectionThresholds.SlowQueryThreshold)}={ScenarioThresholds.SlowQueryThreshold:c}",
+        $"--ServiceSettings:Tracing:QueryDetection:{nameof(DetectionThresholds.MinimumSequenceTotalDuration)}={ScenarioThresholds.MinimumSequenceTotalDuration:c}",
     ];
 
     /// <summary>Extra AppHost arguments, for fixtures that start the application another way.</summary>
