@@ -25,7 +25,7 @@ public static class Diagnoser
         var analysis = new TraceAnalysisContext(CriticalPath.Compute(trace));
         var errors = ErrorCauses.Find(analysis);
         var time = TimeCauses.Find(analysis, diagnosis);
-        var detected = Detected(analysis, trace, thresholds, time);
+        var detected = Detected(analysis, trace, thresholds, diagnosis, time);
 
         return
         [
@@ -64,11 +64,13 @@ public static class Diagnoser
     }
 
     /// <summary>
-    /// The detectors' findings, each ranked by what its evidence held on the critical path. A slow-query finding is
+    /// The detectors' findings, each ranked by what its evidence held on the critical path; their own thresholds decide
+    /// what a finding is, except for a large payload (below). A slow-query finding is
     /// the evidence of the slow query the time rules found, not a second cause; a time cause wholly inside another
     /// finding's evidence (an N+1's repeated statement, each slow) is that finding.
     /// </summary>
-    private static List<RootCause> Detected(TraceAnalysisContext analysis, IReadOnlyList<TraceSpan> trace, DetectionThresholds? thresholds, List<RootCause> time)
+    private static List<RootCause> Detected(
+        TraceAnalysisContext analysis, IReadOnlyList<TraceSpan> trace, DetectionThresholds? thresholds, DiagnosisThresholds diagnosis, List<RootCause> time)
     {
         var detected = new List<RootCause>();
         foreach (var finding in StoredTraceDetection.Find(trace, thresholds))
@@ -85,13 +87,22 @@ public static class Diagnoser
                 continue;
             }
 
-            // A large payload's evidence is the service's own span, whose time the payload does not explain.
-            if (finding.Kind != FindingKind.LargeHttpPayload)
+            var cost = finding.EvidenceSpanIds.Aggregate(TimeSpan.Zero, (sum, id) => sum + analysis.OnPath(id));
+
+            // A large payload's evidence is the service's own span: it costs the request the time spent writing it, its
+            // own time, so it is a cause only where that passes the own-time thresholds, and it explains no other cause.
+            if (finding.Kind == FindingKind.LargeHttpPayload)
+            {
+                if (cost < diagnosis.MinimumOwnTime || analysis.Share(cost) < diagnosis.MinimumShare)
+                {
+                    continue;
+                }
+            }
+            else
             {
                 time.RemoveAll(cause => cause.EvidenceSpanIds.All(evidence.Contains));
             }
 
-            var cost = finding.EvidenceSpanIds.Aggregate(TimeSpan.Zero, (sum, id) => sum + analysis.OnPath(id));
             var culprit = analysis.Span(finding.ParentSpanId ?? finding.EvidenceSpanIds[0]) ?? analysis.Span(finding.EvidenceSpanIds[0])!;
             detected.Add(new RootCause(CauseKind.Detected, culprit.Service, culprit.SpanId, culprit.Name, finding.EvidenceSpanIds, cost,
                 analysis.Share(cost), $"{Remedies.Title(finding.Kind)}: {finding.Count} × {finding.Subject}, {Milliseconds(finding.TotalDuration)}")
