@@ -31,6 +31,7 @@ builder.Services.Configure<TraceStoreOptions>(builder.Configuration.GetSection(T
 builder.Services.AddHttpClient<TraceStore>();
 // The doctor's detectors take the thresholds the live ones in every service take (Tracing:QueryDetection).
 builder.Services.AddOptions<DetectionThresholds>().BindConfiguration(DetectionThresholds.SectionName).ValidateDataAnnotations().ValidateOnStart();
+builder.Services.AddOptions<DiagnosisThresholds>().BindConfiguration(DiagnosisThresholds.SectionName).ValidateDataAnnotations().ValidateOnStart();
 builder.AddBrowserTelemetryRelay();
 // A slow step in Web itself: a wait in its own pipeline, before any page or call to the Api.
 builder.AddFaults(FaultCatalogue.Services.Web).Inject(FaultKind.SlowWebStep);

@@ -77,7 +77,8 @@ public sealed class ScenarioTests(OrdersAppFixture fixture)
         var paymentOnPath = path.Sections.Where(section => IsWithin(section.Span, payment, spans)).Sum(section => section.Duration.TotalMilliseconds);
         var share = paymentOnPath / path.Root.Duration.TotalMilliseconds;
         Assert.True(share >= 0.5, $"the payment holds {share:P0} of the request");
-        Assert.Contains(Findings.Of(spans), finding => finding.Kind == FindingKind.DominantDependency && finding.Remedy == "move it to the background");
+        var cause = Diagnoser.Diagnose(spans, OrdersAppFixture.ScenarioThresholds)[0];
+        Assert.Equal((CauseKind.SlowDependency, "payments", null), (cause.Kind, cause.Service, cause.Remedy));
     }
 
     [Fact]

@@ -16,14 +16,24 @@ public sealed class TraceDoctorBrowserTests(OrdersAppFixture fixture) : IAsyncDi
     // at the end-to-end thresholds), never this one.
     private static readonly string NPlusOneFinding = $"[data-finding][data-kind='{FindingEvents.Name(FindingKind.NPlusOneDb)}']";
 
+    // The diagnosis's first row: the root cause the page names first.
+    private const string FirstCause = "[data-diagnosis] [data-cause] >> nth=0";
+
     private BrowserSession? browser;
 
     [Fact]
-    public async Task The_trace_doctor_shows_the_critical_path_and_the_N_plus_one_of_a_naive_listing()
+    public async Task The_trace_doctor_names_the_N_plus_one_of_a_naive_listing_first_with_its_remedy_and_shows_the_critical_path()
     {
         var traceId = await ListingTraceAsync("Naive");
 
         var page = await OpenTraceDoctorAsync(traceId, "trace-doctor-naive-listing.png");
+
+        var cause = page.Locator(FirstCause);
+        await Assertions.Expect(cause).ToHaveAttributeAsync("data-cause-kind", nameof(CauseKind.Detected));
+        await Assertions.Expect(cause).ToHaveAttributeAsync("data-cause-service", "api");
+        await Assertions.Expect(cause).ToContainTextAsync("N+1 queries");
+        await Assertions.Expect(cause).ToContainTextAsync("of the request");
+        await Assertions.Expect(cause.Locator("[data-cause-remedy]")).ToHaveTextAsync("load them in one query with eager loading");
 
         await Assertions.Expect(page.Locator("[data-critical-path] li").First).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("[data-waterfall] [data-on-critical-path='true'] [data-critical-section]").First).ToBeVisibleAsync();
@@ -33,11 +43,14 @@ public sealed class TraceDoctorBrowserTests(OrdersAppFixture fixture) : IAsyncDi
     }
 
     [Fact]
-    public async Task The_trace_doctor_finds_no_N_plus_one_in_the_fixed_listing()
+    public async Task The_trace_doctor_names_no_cause_and_no_N_plus_one_in_the_fixed_listing()
     {
         var traceId = await ListingTraceAsync("Eager");
 
         var page = await OpenTraceDoctorAsync(traceId, "trace-doctor-fixed-listing.png");
+
+        await Assertions.Expect(page.Locator("[data-no-causes]")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("[data-cause]")).ToHaveCountAsync(0);
 
         await Assertions.Expect(page.Locator("[data-critical-path] li").First).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator(NPlusOneFinding)).ToHaveCountAsync(0);
@@ -45,7 +58,7 @@ public sealed class TraceDoctorBrowserTests(OrdersAppFixture fixture) : IAsyncDi
     }
 
     [Fact]
-    public async Task The_trace_doctor_advises_moving_a_slow_synchronous_payment_off_the_request()
+    public async Task The_trace_doctor_names_the_slow_provider_of_a_synchronous_payment_and_gives_no_advice_it_cannot_back()
     {
         using var api = fixture.CreateApiClient();
         var (tenant, user, traceId) = (TestIds.Tenant(), TestIds.User(), TestIds.NewTraceId());
@@ -60,7 +73,13 @@ public sealed class TraceDoctorBrowserTests(OrdersAppFixture fixture) : IAsyncDi
 
         var page = await OpenTraceDoctorAsync(traceId, "trace-doctor-synchronous-payment.png");
 
-        await Assertions.Expect(page.Locator("[data-finding]", new() { HasTextString = "move it to the background" }).First).ToBeVisibleAsync();
+        var cause = page.Locator(FirstCause);
+        await Assertions.Expect(cause).ToHaveAttributeAsync("data-cause-kind", nameof(CauseKind.SlowDependency));
+        await Assertions.Expect(cause).ToHaveAttributeAsync("data-cause-service", "payments");
+        await Assertions.Expect(cause).ToContainTextAsync("slow dependency");
+        await Assertions.Expect(cause).ToContainTextAsync("POST /payment_intents");
+        await Assertions.Expect(cause.Locator("[data-cause-remedy]")).ToHaveTextAsync("none: the evidence does not say what the fix is");
+        await Assertions.Expect(page.Locator("[data-cause]", new() { HasTextString = "move it to the background" })).ToHaveCountAsync(0);
     }
 
     /// <summary>One screenshot per detector's finding for docs/trace-intelligence.md; the N+1 queries are the naive listing's above.</summary>
@@ -115,7 +134,11 @@ public sealed class TraceDoctorBrowserTests(OrdersAppFixture fixture) : IAsyncDi
         return browser.Page;
     }
 
-    /// <summary>A listing of orders with their items, loaded <paramref name="loading"/>, once the dashboard holds its whole trace.</summary>
+    /// <summary>
+    /// A listing of orders with their items, loaded <paramref name="loading"/>, once the dashboard holds its whole trace.
+    /// The route is listed once before: a process's first listing spends its time compiling the query, which is a
+    /// cause of its own (a cold start), not the one this test is about.
+    /// </summary>
     private async Task<string> ListingTraceAsync(string loading)
     {
         using var api = fixture.CreateApiClient();
@@ -123,6 +146,11 @@ public sealed class TraceDoctorBrowserTests(OrdersAppFixture fixture) : IAsyncDi
         for (var i = 0; i < Orders; i++)
         {
             await ApiCalls.CreateOrderAsync(api, tenant, user);
+        }
+
+        using (var warm = await ApiCalls.SendAsync(api, HttpMethod.Get, $"/api/orders/with-items?loading={loading}", tenant, user))
+        {
+            Assert.Equal(HttpStatusCode.OK, warm.StatusCode);
         }
 
         using var listing = await ApiCalls.SendAsync(api, HttpMethod.Get, $"/api/orders/with-items?loading={loading}", tenant, user, traceId: traceId);

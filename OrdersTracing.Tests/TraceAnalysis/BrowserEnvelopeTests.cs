@@ -22,15 +22,15 @@ public sealed class BrowserEnvelopeTests
     }
 
     [Fact]
-    public void The_api_under_the_post_is_named_as_the_share_of_the_request_not_the_browser()
+    public void The_api_under_the_post_a_service_whose_own_work_is_not_traced_is_the_cause_not_the_browser()
     {
         var (trace, _) = PlacingAnOrder();
 
-        var findings = Findings.Of(trace);
+        var causes = Diagnoser.Diagnose(trace);
 
-        var dominant = Assert.Single(findings);
-        Assert.Equal((FindingKind.DominantDependency, "api", "move it to the background"), (dominant.Kind, dominant.Subject, dominant.Remedy));
-        Assert.Equal(88, (int)Math.Round(dominant.ShareOfRequest!.Value * 100, MidpointRounding.AwayFromZero));
+        var cause = Assert.Single(causes);
+        Assert.Equal((CauseKind.SlowDependency, "api", "POST /api/orders"), (cause.Kind, cause.Service, cause.SpanName));
+        Assert.Equal(88, (int)Math.Round(cause.ShareOfRequest * 100, MidpointRounding.AwayFromZero));
     }
 
     [Fact]
@@ -45,6 +45,7 @@ public sealed class BrowserEnvelopeTests
         var findings = Findings.Of(spans);
 
         Assert.Empty(findings);
+        Assert.Empty(Diagnoser.Diagnose(spans));
         Assert.Equal(page, CriticalPath.Compute(spans).Root);
     }
 

@@ -31,9 +31,6 @@ public sealed record Finding(
     /// </summary>
     public TimeSpan? CriticalPathCost { get; init; }
 
-    /// <summary>For a dominant dependency: its share of the request's duration on the critical path, 0 to 1.</summary>
-    public double? ShareOfRequest { get; init; }
-
     /// <summary>Where the finding was made: by the live detectors (read back from the root span's event), or in the stored trace.</summary>
     public FindingOrigin Origin { get; init; } = FindingOrigin.StoredTrace;
 
@@ -49,9 +46,6 @@ public enum FindingKind
     ConsecutiveHttp,
     MNPlusOneDb,
     LargeHttpPayload,
-
-    /// <summary>A call to another service or dependency holding at least half of the request on the critical path.</summary>
-    DominantDependency,
 }
 
 public enum FindingOrigin

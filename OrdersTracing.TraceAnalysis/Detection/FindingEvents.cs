@@ -36,7 +36,6 @@ public static class FindingEvents
         FindingKind.ConsecutiveHttp => "consecutive_http",
         FindingKind.MNPlusOneDb => "mn_plus_one_db",
         FindingKind.LargeHttpPayload => "large_http_payload",
-        FindingKind.DominantDependency => "dominant_dependency",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "A finding kind without a name."),
     };
 

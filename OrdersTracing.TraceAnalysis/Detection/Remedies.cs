@@ -12,7 +12,6 @@ public static class Remedies
         FindingKind.ConsecutiveHttp => "make the independent calls in parallel",
         FindingKind.MNPlusOneDb => "load the repeated sequence once for all items",
         FindingKind.LargeHttpPayload => "page or stream the response",
-        FindingKind.DominantDependency => "move it to the background",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "A finding kind without a remedy."),
     };
 
@@ -26,7 +25,6 @@ public static class Remedies
         FindingKind.ConsecutiveHttp => "consecutive slow HTTP calls",
         FindingKind.MNPlusOneDb => "repeating query sequence (MN+1)",
         FindingKind.LargeHttpPayload => "large HTTP payload",
-        FindingKind.DominantDependency => "dominant dependency",
         _ => kind.ToString(),
     };
 }

@@ -3,7 +3,10 @@ using OrdersTracing.TraceAnalysis;
 
 namespace OrdersTracing.Web.TraceDoctor;
 
-/// <summary>One trace laid out for the doctor page: its waterfall with the critical path, and what the analyses found.</summary>
+/// <summary>
+/// One trace laid out for the doctor page: its waterfall with the critical path, its root causes ranked, and what the
+/// detectors found.
+/// </summary>
 public sealed record TraceDiagnosis(
     string TraceId,
     TimeSpan Duration,
@@ -12,7 +15,10 @@ public sealed record TraceDiagnosis(
     IReadOnlyList<Finding> Findings,
     IReadOnlyList<Finding> LiveFindings)
 {
-    public static TraceDiagnosis Of(IReadOnlyList<TraceSpan> trace, DetectionThresholds? thresholds = null)
+    /// <summary>The trace's root causes, most important first (<see cref="Diagnoser"/>); none for a healthy trace.</summary>
+    public IReadOnlyList<RootCause> Causes { get; init; } = [];
+
+    public static TraceDiagnosis Of(IReadOnlyList<TraceSpan> trace, DetectionThresholds? thresholds = null, DiagnosisThresholds? diagnosis = null)
     {
         ArgumentOutOfRangeException.ThrowIfZero(trace.Count);
 
@@ -33,7 +39,10 @@ public sealed record TraceDiagnosis(
                 Percent(section.SectionStart), Math.Max(Percent(section.SectionEnd) - Percent(section.SectionStart), 0.2)))]));
 
         return new TraceDiagnosis(trace[0].TraceId, duration, criticalPath, [.. rows],
-            TraceAnalysis.Findings.Of(criticalPath, trace, thresholds), StoredTraceDetection.LiveFindings(trace));
+            TraceAnalysis.Findings.Of(criticalPath, trace, thresholds), StoredTraceDetection.LiveFindings(trace))
+        {
+            Causes = Diagnoser.Diagnose(trace, thresholds, diagnosis ?? DiagnosisThresholds.Default),
+        };
     }
 
     /// <summary>Milliseconds as a person reads them: one decimal below 10 ms, whole numbers above.</summary>

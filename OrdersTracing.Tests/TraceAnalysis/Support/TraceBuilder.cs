@@ -42,6 +42,26 @@ internal sealed class TraceBuilder
         return span;
     }
 
+    /// <summary>Marks a span failed as the services do: status Error, and an <c>exception</c> event where something was thrown.</summary>
+    public TraceSpan Fail(TraceSpan span, string? exceptionType = null, string? message = null)
+    {
+        var failed = span with
+        {
+            Status = TraceSpanStatus.Error,
+            StatusMessage = message,
+            Events = exceptionType is null ? [] :
+            [
+                new TraceSpanEvent("exception", span.End, new Dictionary<string, string>
+                {
+                    ["exception.type"] = exceptionType,
+                    ["exception.message"] = message ?? "",
+                }),
+            ],
+        };
+        spans[spans.IndexOf(span)] = failed;
+        return failed;
+    }
+
     public TraceSpan Query(string statement, double startMs, double durationMs, TraceSpan parent) =>
         Span("postgresql", startMs, durationMs, parent, kind: TraceSpanKind.Client,
             attributes: [("db.system.name", "postgresql"), ("db.query.text", statement)]);

@@ -6,7 +6,7 @@ using OrdersTracing.Web.TraceDoctor;
 
 namespace OrdersTracing.Web.Pages.Traces;
 
-public sealed class IndexModel(TraceStore traces, IOptions<DetectionThresholds> thresholds) : PageModel
+public sealed class IndexModel(TraceStore traces, IOptions<DetectionThresholds> thresholds, IOptions<DiagnosisThresholds> diagnosis) : PageModel
 {
     private const int RecentLimit = 20;
 
@@ -55,6 +55,6 @@ public sealed class IndexModel(TraceStore traces, IOptions<DetectionThresholds> 
             return;
         }
 
-        Diagnosis = TraceDiagnosis.Of(spans, thresholds.Value);
+        Diagnosis = TraceDiagnosis.Of(spans, thresholds.Value, diagnosis.Value);
     }
 }
