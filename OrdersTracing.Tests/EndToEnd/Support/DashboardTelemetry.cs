@@ -15,19 +15,8 @@ public sealed class DashboardTelemetry(Uri dashboard, string apiKey) : IDisposab
     private readonly HttpClient http = new() { BaseAddress = dashboard, DefaultRequestHeaders = { { "x-api-key", apiKey } } };
 
     /// <summary>The spans of one trace, once <paramref name="isComplete"/> says all the expected ones have arrived.</summary>
-    public async Task<IReadOnlyList<TraceSpan>> WaitForTraceAsync(string traceId, Func<IReadOnlyList<TraceSpan>, bool> isComplete)
-    {
-        var spans = await PollAsync($"/api/telemetry/traces/{traceId}", isComplete, $"trace {traceId}");
-        var path = CriticalPath.Compute(spans);
-        var lines = spans.OrderBy(s => s.Start).Select(s => $"PROBE   {s.Service}/{s.Kind}/{s.Scope} '{s.Name}' id={s.SpanId} parent={s.ParentSpanId} +{(s.Start - spans.Min(x => x.Start)).TotalMilliseconds:F1} {s.Duration.TotalMilliseconds:F1}ms self={path.Timing(s).SelfTime.TotalMilliseconds:F1} cp={path.Timing(s).OnCriticalPath.TotalMilliseconds:F1} st={s.Status} {s.StatusMessage} attrs={string.Join(",", s.Attributes.Where(a => a.Key is not ("db.query.text" or "url.full")).Select(a => a.Key + "=" + a.Value))} q={s["db.query.text"]} ev={string.Join("|", s.Events.Select(e => e.Name + ":" + string.Join(",", e.Attributes.Select(a => a.Key + "=" + a.Value))))}");
-        TestContext.Current.TestOutputHelper?.WriteLine($"PROBE TRACE {traceId} {TestContext.Current.Test?.TestDisplayName}\n" + string.Join("\n", lines));
-        foreach (var cause in Diagnoser.Diagnose(spans, OrdersAppFixture.ScenarioThresholds))
-        {
-            TestContext.Current.TestOutputHelper?.WriteLine($"PROBE CAUSE {cause.Kind} {cause.Service} '{cause.SpanName}' {cause.CriticalPathCost.TotalMilliseconds:F0}ms {cause.ShareOfRequest:P0} {cause.Finding?.Kind} :: {cause.Explanation}");
-        }
-
-        return spans;
-    }
+    public Task<IReadOnlyList<TraceSpan>> WaitForTraceAsync(string traceId, Func<IReadOnlyList<TraceSpan>, bool> isComplete) =>
+        PollAsync($"/api/telemetry/traces/{traceId}", isComplete, $"trace {traceId}");
 
     /// <summary>Every span the dashboard holds, once <paramref name="isComplete"/> holds.</summary>
     public Task<IReadOnlyList<TraceSpan>> WaitForSpansAsync(Func<IReadOnlyList<TraceSpan>, bool> isComplete) =>
