@@ -106,11 +106,10 @@ public static class FaultCatalogue
             "an InvalidOperationException is thrown as a statement on Target is about to run, below EF Core and the order services.",
             FaultUnit.None, 0, 0, FaultTargetKind.Table, CountsAttempts: false,
             new FaultSpec(FaultKind.DeepException, Services.Api, Target: "orders")),
-        // Reserved for the Api's cache, which brings its mechanism and makes the kind switchable.
         new(FaultKind.CacheUnavailable, Services.Api, "Cache unavailable",
-            "the Api has no cache yet to make unavailable.",
+            "the order cache sends its commands through a connection of its own to a local port nothing listens on: StackExchange.Redis fails fast, each cache command is a span in error, and reads come from the database.",
             FaultUnit.None, 0, 0, FaultTargetKind.None, CountsAttempts: false,
-            new FaultSpec(FaultKind.CacheUnavailable, Services.Api), IsSwitchable: false),
+            new FaultSpec(FaultKind.CacheUnavailable, Services.Api)),
         new(FaultKind.DatabaseDown, Services.Api, "Database down",
             "every connection the Api opens goes to a local port nothing listens on: Npgsql's own connection refused, retried, then 503.",
             FaultUnit.None, 0, 0, FaultTargetKind.None, CountsAttempts: false,

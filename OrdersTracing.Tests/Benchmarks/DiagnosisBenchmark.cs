@@ -58,7 +58,7 @@ public sealed partial class DiagnosisBenchmark(FaultsAppFixture fixture)
             await driver.WarmAsync([.. DiagnosisCases.HealthyFlows, .. DiagnosisCases.HealthyFlows]);
             var thresholds = OrdersAppFixture.ScenarioThresholds;
             // The first call of the diagnosis compiles it; the timings are of a warm one.
-            Diagnoser.Diagnose(SyntheticTrace(20), thresholds);
+            Diagnoser.Diagnose(SyntheticTrace(20), thresholds, FaultsAppFixture.DiagnosisThresholds);
 
             var traces = new List<DiagnosedTrace>();
             var refused = new List<RefusedScenario>();
@@ -122,7 +122,7 @@ public sealed partial class DiagnosisBenchmark(FaultsAppFixture fixture)
             DiagnosedTrace Diagnose(DiagnosisScenario? scenario, DrivenTrace trace, IReadOnlyList<TraceSpan> spans)
             {
                 var timer = Stopwatch.StartNew();
-                var causes = Diagnoser.Diagnose(spans, thresholds);
+                var causes = Diagnoser.Diagnose(spans, thresholds, FaultsAppFixture.DiagnosisThresholds);
                 var elapsed = timer.Elapsed.TotalMilliseconds;
                 return new DiagnosedTrace(scenario?.Name ?? "", scenario?.Faults ?? [], trace.Flow, trace.TraceId, (int)trace.Status, spans.Count,
                     scenario?.Flows.Single(flow => flow.Flow == trace.Flow).Causes ?? [], [.. causes.Select(DiagnosedCause.Of)], elapsed);
@@ -143,7 +143,7 @@ public sealed partial class DiagnosisBenchmark(FaultsAppFixture fixture)
         for (var i = 0; i < runs.Length; i++)
         {
             var timer = Stopwatch.StartNew();
-            Diagnoser.Diagnose(trace, thresholds);
+            Diagnoser.Diagnose(trace, thresholds, FaultsAppFixture.DiagnosisThresholds);
             runs[i] = timer.Elapsed.TotalMilliseconds;
         }
 

@@ -151,23 +151,34 @@ public sealed class ApiReplicaTests(ApiReplicasAppFixture fixture) : IAsyncDispo
     [Fact]
     public async Task Web_spreads_its_calls_over_the_replicas()
     {
+        // The AppHost's proxy spreads connections, not requests, and a replica restarted by an earlier test rejoins it a
+        // moment after it answers on its own port (seen in CI: one round of 6 all on one replica): groups of people
+        // place orders at once until every replica has placed some, a few groups at most.
         const int People = 6;
+        const int MostRounds = 5;
         var tenant = TestIds.Tenant();
-
-        var orders = await Task.WhenAll(Enumerable.Range(0, People).Select(async _ =>
+        var orderIds = new HashSet<string>();
+        var served = new Dictionary<string, int>();
+        var rounds = 0;
+        while (rounds < MostRounds && !served.Keys.Order().SequenceEqual(Instances()))
         {
-            using var web = fixture.CreateWebSession();
-            await web.SignInAsync(tenant, TestIds.User());
-            var page = await web.PlaceOrderAsync("pm_card_visa", ("coffee-beans", 1, 9.50m));
-            Assert.Equal(HttpStatusCode.OK, page.Status);
-            return page.Url.Segments[^1];
-        }));
-        var orderIds = orders.ToHashSet();
-        var spans = await fixture.Telemetry.WaitForSpansAsync(spans =>
-            spans.Count(span => span.Name == OrdersTelemetry.Spans.CreateOrder && orderIds.Contains(span[TelemetryTags.OrderId] ?? "")) >= People);
-        var served = InstancesOf(spans, OrdersTelemetry.Spans.CreateOrder, orderIds);
+            rounds++;
+            var orders = await Task.WhenAll(Enumerable.Range(0, People).Select(async _ =>
+            {
+                using var web = fixture.CreateWebSession();
+                await web.SignInAsync(tenant, TestIds.User());
+                var page = await web.PlaceOrderAsync("pm_card_visa", ("coffee-beans", 1, 9.50m));
+                Assert.Equal(HttpStatusCode.OK, page.Status);
+                return page.Url.Segments[^1];
+            }));
+            orderIds.UnionWith(orders);
+            var spans = await fixture.Telemetry.WaitForSpansAsync(spans =>
+                spans.Count(span => span.Name == OrdersTelemetry.Spans.CreateOrder && orderIds.Contains(span[TelemetryTags.OrderId] ?? "")) >= orderIds.Count);
+            served = InstancesOf(spans, OrdersTelemetry.Spans.CreateOrder, orderIds);
+        }
 
-        FaultLoad.Report("api-replicas-web", $"{People} people placing an order through Web at once; orders placed per Api replica: {Describe(served)}");
+        FaultLoad.Report("api-replicas-web",
+            $"{rounds} round(s) of {People} people placing an order through Web at once; orders placed per Api replica: {Describe(served)}");
         Assert.Equal(Instances(), served.Keys.Order());
     }
 

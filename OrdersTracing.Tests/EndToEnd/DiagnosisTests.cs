@@ -1,4 +1,5 @@
 using OrdersTracing.ServiceDefaults.Faults;
+using OrdersTracing.TraceAnalysis;
 
 namespace OrdersTracing.Tests.EndToEnd;
 
@@ -35,15 +36,16 @@ public sealed class DiagnosisTests(FaultsAppFixture fixture) : IAsyncLifetime
         // After a restart, the request that follows the first still meets a few cold paths; the one after is warm.
         await driver.WarmAsync(fault == FaultKind.ColdStart ? [flow] : []);
         var healthy = await driver.SendAsync(flow);
-        await driver.ReadAsync(faulty);
-        await driver.ReadAsync(healthy);
+        var faultySpans = await driver.ReadAsync(faulty);
+        var healthySpans = await driver.ReadAsync(healthy);
         var onCauses = await driver.CausesOnPageAsync(faulty.TraceId);
         var offCauses = await driver.CausesOnPageAsync(healthy.TraceId);
 
-        Assert.True(onCauses.Count > 0, $"With {fault} on, the Trace doctor named no cause for trace {faulty.TraceId} ({flow}, {(int)faulty.Status}).");
+        Assert.True(onCauses.Count > 0, $"With {fault} on, the Trace doctor named no cause for trace {faulty.TraceId} ({flow}, {(int)faulty.Status}): {Describe(faultySpans)}.");
         Assert.True(Names(onCauses[0], expected),
-            $"With {fault} on, the first cause of trace {faulty.TraceId} was {Describe(onCauses)}; expected {expected}.");
-        Assert.True(offCauses.Count == 0, $"With {fault} off, trace {healthy.TraceId} ({flow}, {(int)healthy.Status}) had causes: {Describe(offCauses)}.");
+            $"With {fault} on, the first cause of trace {faulty.TraceId} was {Describe(onCauses)}; expected {expected}. {Describe(faultySpans)}.");
+        Assert.True(offCauses.Count == 0,
+            $"With {fault} off, trace {healthy.TraceId} ({flow}, {(int)healthy.Status}) had causes: {Describe(offCauses)}. {Describe(healthySpans)}.");
     }
 
     /// <summary>The page's markers in whatever case the page writes them (<c>SlowQuery</c>, <c>slow-query</c>, <c>slow_query</c>).</summary>
@@ -51,6 +53,11 @@ public sealed class DiagnosisTests(FaultsAppFixture fixture) : IAsyncLifetime
         Normalize(row.Kind) == Normalize(expected.Kind.ToString()) && row.Service == expected.Service;
 
     private static string Normalize(string kind) => kind.Replace("-", "", StringComparison.Ordinal).Replace("_", "", StringComparison.Ordinal).ToLowerInvariant();
+
+    /// <summary>The trace as a failure message shows it, so that a miss in CI can be read without the application.</summary>
+    private static string Describe(IReadOnlyList<TraceSpan> spans) =>
+        "spans: " + string.Join("; ", spans.OrderBy(span => span.Start).Select(span =>
+            $"{span.Service} {span.Name} {span.Duration.TotalMilliseconds:F1} ms{(span.Status == TraceSpanStatus.Error ? " error" : "")}"));
 
     private static string Describe(IReadOnlyList<CauseRow> rows) =>
         rows.Count == 0 ? "none" : string.Join("; ", rows.Select(row => $"{row.Kind}, {row.Service}"));

@@ -90,7 +90,6 @@ public sealed class FaultSpecValidationTests
 
     [Theory]
     [InlineData(FaultKind.ColdStart, "restart the service")]
-    [InlineData(FaultKind.CacheUnavailable, "no cache yet")]
     public void A_kind_that_is_not_switched_says_why(FaultKind kind, string reason)
     {
         var errors = FaultCatalogue.Of(kind).Default.Validate();

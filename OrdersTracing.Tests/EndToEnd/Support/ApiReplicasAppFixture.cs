@@ -23,6 +23,7 @@ public sealed class ApiReplicasAppFixture : FaultsAppFixture
 
     protected override IEnumerable<string> AppHostArguments =>
     [
+        .. base.AppHostArguments,
         $"--Parameters:{ServiceReplicasExtensions.ApiReplicasName}={Replicas.ToString(CultureInfo.InvariantCulture)}",
     ];
 

@@ -54,6 +54,9 @@ public class OrdersAppFixture : IAsyncLifetime
         MinimumSequenceTotalDuration = TimeSpan.FromMilliseconds(1),
     };
 
+    /// <summary>The stand-in's latency here: the reference design's slow payment provider (50 ms by default).</summary>
+    public static TimeSpan PaymentProviderLatency { get; } = TimeSpan.FromMilliseconds(300);
+
     /// <summary>The size of the tenant whose day report is slow without an index for its filter.</summary>
     public const int SlowQueryTenantOrders = 300_000;
 
@@ -87,7 +90,7 @@ public class OrdersAppFixture : IAsyncLifetime
                 $"--AppHost:DashboardApiKey={dashboardApiKey}",
                 // The reference design's slow payment provider; the Web flow charges inside the request unless a test asks
                 // the Api for the background path.
-                "--PaymentProvider:Latency=00:00:00.300",
+                $"--PaymentProvider:Latency={PaymentProviderLatency:c}",
                 "--ServiceSettings:Scenarios:Payments=Synchronous",
                 // Local Postgres answers in about a millisecond; the 50 ms that marks an N+1 in production is never reached here.
                 "--ServiceSettings:Tracing:QueryDetection:MinimumTotalDuration=00:00:00.001",
