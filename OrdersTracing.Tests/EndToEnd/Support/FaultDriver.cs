@@ -108,7 +108,9 @@ public sealed partial class FaultDriver(FaultsAppFixture fixture) : IAsyncDispos
         {
             foreach (var flow in scenario.Flows)
             {
-                traces.AddRange(await SendManyAsync(flow.Flow, requestsPerFlow, ConcurrencyOf(scenario)));
+                traces.AddRange(PaceOf(scenario) is { } pace
+                    ? await SendPacedAsync(flow.Flow, requestsPerFlow, pace)
+                    : await SendManyAsync(flow.Flow, requestsPerFlow, ConcurrencyOf(scenario)));
             }
         }
         finally
@@ -116,7 +118,59 @@ public sealed partial class FaultDriver(FaultsAppFixture fixture) : IAsyncDispos
             await fixture.SwitchFaultsOffAsync();
         }
 
+        await WaitUntilServedAsync(scenario.Flows.Select(flow => flow.Flow));
         return traces;
+    }
+
+    /// <summary>
+    /// The Api's circuit breaker to the provider (<c>PaymentProviderClient</c>) opens once at least 10 attempts in 10 s
+    /// are half failed, and then fails every call at once: a trace with nothing of the fault in it but the breaker. A
+    /// provider fault's requests are paced so that fewer attempts than that fall in any 10 s, each trace showing the
+    /// fault itself. Its attempts per request: the failed ones the fault asks for and the one that succeeds, or all four
+    /// (a first and three retries) when the provider cannot be reached.
+    /// </summary>
+    private static TimeSpan? PaceOf(DiagnosisScenario scenario)
+    {
+        var attempts = scenario.Faults.Select(kind => kind switch
+        {
+            FaultKind.ProviderErrors or FaultKind.ProviderTimeout => DiagnosisCases.SpecOf(kind)!.Attempts + 1,
+            FaultKind.ProviderUnreachable => 4,
+            _ => 0,
+        }).Max();
+        return attempts == 0 ? null : BreakerWindow / ((BreakerMinimumThroughput - 1) / attempts) + TimeSpan.FromMilliseconds(300);
+    }
+
+    private static readonly TimeSpan BreakerWindow = TimeSpan.FromSeconds(10);
+    private const int BreakerMinimumThroughput = 10;
+
+    /// <summary>Requests of a flow one at a time, each started <paramref name="pace"/> after the one before (or when it ends, if later).</summary>
+    private async Task<IReadOnlyList<DrivenTrace>> SendPacedAsync(DiagnosedFlow flow, int count, TimeSpan pace)
+    {
+        var sent = new List<DrivenTrace>();
+        for (var i = 0; i < count; i++)
+        {
+            var next = Task.Delay(pace);
+            sent.Add(await SendAsync(flow));
+            if (i < count - 1)
+            {
+                await next;
+            }
+        }
+
+        return sent;
+    }
+
+    /// <summary>
+    /// After a fault is off, each flow is served again before the next scenario starts: an open circuit closes only after
+    /// its break and a trial call, and the next scenario's traces must not meet it. The requests sent here are not read.
+    /// </summary>
+    public async Task WaitUntilServedAsync(IEnumerable<DiagnosedFlow> flows)
+    {
+        foreach (var flow in flows.Distinct())
+        {
+            await Poll.UntilAsync<HttpStatusCode>(async () =>
+                await SendAsync(flow) is { Status: var status } && (int)status < 400 ? status : null, $"{flow} to be served again with the faults off");
+        }
     }
 
     /// <summary>Requests of a flow with no fault on, <paramref name="concurrency"/> at a time.</summary>
@@ -265,9 +319,7 @@ public sealed partial class FaultDriver(FaultsAppFixture fixture) : IAsyncDispos
 
     /// <summary>The faults that hold a request waiting, a few requests at a time; the rest one at a time, so the Api's own time is the fault's, not contention.</summary>
     private static int ConcurrencyOf(DiagnosisScenario scenario) =>
-        scenario.Faults.Contains(FaultKind.ProviderTimeout) ? 4
-        : scenario.Faults.Any(kind => kind is FaultKind.SlowProvider or FaultKind.RowLock or FaultKind.ProviderUnreachable or FaultKind.DatabaseDown) ? 2
-        : 1;
+        scenario.Faults.Any(kind => kind is FaultKind.SlowProvider or FaultKind.RowLock or FaultKind.DatabaseDown) ? 2 : 1;
 
     private string PathOf(DiagnosedFlow flow) => flow switch
     {
