@@ -167,6 +167,23 @@ public sealed class DiagnoserTests
     }
 
     [Fact]
+    public void A_payment_the_open_circuit_never_sent_is_the_circuit_open_not_an_exception()
+    {
+        var trace = new TraceBuilder();
+        var server = trace.Fail(trace.Span("POST /api/orders", 0, 12, service: "api", kind: TraceSpanKind.Server, attributes: [("http.response.status_code", "502")]));
+        var create = trace.Fail(trace.Span("orders.create", 1, 10, server));
+        trace.Query(Insert, 2, 3, create);
+        var charge = trace.Fail(trace.Span("payments.create_intent", 6, 1, create), "payment_failed",
+            "Payment for order 1 failed (Unavailable): The payment provider could not be reached: The circuit is now open and is not allowing calls.");
+
+        var cause = Assert.Single(Diagnoser.Diagnose(trace.Spans));
+
+        Assert.Equal((CauseKind.CircuitOpen, "api", charge.SpanId), (cause.Kind, cause.Service, cause.SpanId));
+        Assert.StartsWith("1 call not sent: the circuit breaker was open", cause.Explanation, StringComparison.Ordinal);
+        Assert.Contains("traces just before", cause.Remedy, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_declined_card_is_an_answer_not_a_cause()
     {
         var order = new OrderTrace();

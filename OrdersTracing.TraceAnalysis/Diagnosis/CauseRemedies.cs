@@ -10,6 +10,7 @@ public static class CauseRemedies
     public static string? For(CauseKind kind) => kind switch
     {
         CauseKind.DependencyUnreachable => "check the dependency's address and that it is running: nothing answered there",
+        CauseKind.CircuitOpen => "find the failed calls to this dependency in the traces just before this one: the breaker opened on them",
         CauseKind.SlowQuery => "read the statement's plan (EXPLAIN ANALYZE): an index on its filtered and sorted columns, or less data",
         CauseKind.LockWait => "find the transaction that holds the row (pg_locks, pg_stat_activity) and keep transactions short",
         CauseKind.ConnectionPoolWait => "find what holds the pool's connections (pg_stat_activity) before raising Max Pool Size",
@@ -27,6 +28,7 @@ public static class CauseRemedies
         CauseKind.DependencyErrors => "dependency errors, retried",
         CauseKind.DependencyTimeout => "dependency timed out",
         CauseKind.DependencyUnreachable => "dependency unreachable",
+        CauseKind.CircuitOpen => "circuit open",
         CauseKind.SlowQuery => "slow query",
         CauseKind.LockWait => "lock wait",
         CauseKind.ConnectionPoolWait => "waiting for a database connection",
@@ -39,10 +41,13 @@ public static class CauseRemedies
         _ => kind.ToString(),
     };
 
-    /// <summary>A cause's title, a detector finding's own where a detector made it.</summary>
+    /// <summary>
+    /// A cause's title, a detector finding's own where the cause is the finding; a lock wait that a slow-query finding
+    /// also flagged is a lock wait.
+    /// </summary>
     public static string Title(RootCause cause)
     {
         ArgumentNullException.ThrowIfNull(cause);
-        return cause.Finding is { } finding ? Remedies.Title(finding.Kind) : Title(cause.Kind);
+        return cause is { Kind: CauseKind.Detected, Finding: { } finding } ? Remedies.Title(finding.Kind) : Title(cause.Kind);
     }
 }

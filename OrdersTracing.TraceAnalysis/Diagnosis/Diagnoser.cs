@@ -88,6 +88,13 @@ public static class Diagnoser
             }
 
             var cost = finding.EvidenceSpanIds.Aggregate(TimeSpan.Zero, (sum, id) => sum + analysis.OnPath(id));
+            // A finding none of whose evidence is on the critical path cost this request nothing (a slow statement in a
+            // webhook the provider sent while the request waited): it stays among the detector findings, not the causes.
+            if (cost <= TimeSpan.Zero)
+            {
+                continue;
+            }
+
 
             // A large payload's evidence is the service's own span: it costs the request the time spent writing it, its
             // own time, so it is a cause only where that passes the own-time thresholds, and it explains no other cause.

@@ -12,6 +12,9 @@ internal static class ErrorCauses
     private static readonly string[] TimeoutWords = ["timeout", "timedout", "timed out", "canceled", "cancelled"];
     private static readonly string[] DatabaseWords = ["npgsql", "postgres", "sqlexception", "dbexception"];
     private static readonly string[] PoolWords = ["pool has been exhausted", "pool exhausted"];
+    // Polly's BrokenCircuitException and IsolatedCircuitException, by type or by their messages as a caller reports them.
+    private static readonly string[] CircuitWords =
+        ["brokencircuitexception", "isolatedcircuitexception", "circuit is now open", "circuit is manually held open"];
     private static readonly string[] ConnectionWords =
         ["failed to connect", "connection refused", "could not connect", "the database system is", "terminating connection", "connection reset"];
 
@@ -54,6 +57,12 @@ internal static class ErrorCauses
         if (origin.Name == DiagnosisSignals.ConnectionOpenSpan)
         {
             return (Mentions(text, PoolWords) ? CauseKind.ConnectionPoolWait : CauseKind.DatabaseUnavailable, origin, origin);
+        }
+
+        // Before the kinds below: the call failed without being made, whatever the caller reports it as.
+        if (Mentions(text, CircuitWords))
+        {
+            return (CauseKind.CircuitOpen, origin, origin);
         }
 
         if (origin.IsCache())
@@ -165,6 +174,7 @@ internal static class ErrorCauses
                 + string.Join(", ", found.Select(item => item.Culprit.StatusCode()?.ToString(CultureInfo.InvariantCulture) ?? "an error").Distinct()) + then,
             CauseKind.DependencyTimeout => $"{calls} cut by the caller after {Diagnoser.Milliseconds(first.Origin.Duration)} while {first.Culprit.Service} was still working{then}",
             CauseKind.DependencyUnreachable => $"{calls} to {target} reached no server" + (error.Length > 0 ? $" ({error})" : "") + then,
+            CauseKind.CircuitOpen => $"{calls} not sent: the circuit breaker was open after earlier failures" + (error.Length > 0 ? $" ({error})" : ""),
             CauseKind.DatabaseUnavailable => $"{found.Count} connection attempt{(found.Count == 1 ? "" : "s")} to the database failed" + (error.Length > 0 ? $": {error}" : ""),
             CauseKind.ConnectionPoolWait => $"no connection from the pool: {error}",
             CauseKind.CacheUnavailable => $"{found.Count} cache command{(found.Count == 1 ? "" : "s")} failed" + (error.Length > 0 ? $" ({error})" : "")

@@ -47,6 +47,12 @@ public enum CauseKind
     /// <summary>The dependency could not be reached (connection refused, no server span under the call).</summary>
     DependencyUnreachable,
 
+    /// <summary>
+    /// The call was never sent: the caller's circuit breaker was open after earlier failures of the dependency, which
+    /// are in the traces before this one.
+    /// </summary>
+    CircuitOpen,
+
     /// <summary>One statement's own time.</summary>
     SlowQuery,
 
