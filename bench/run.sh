@@ -28,16 +28,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 
-quick=false
-output=""
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --quick) quick=true ;;
-    --output) output=$2; shift ;;
-    *) echo "usage: $0 [--quick] [--output DIR]" >&2; exit 2 ;;
-  esac
-  shift
-done
+source bench/options.sh
+parse_options "$@"
 
 if [[ $quick == true ]]; then
   output=${output:-${TMPDIR:-/tmp}/orderstracing-bench-quick}
