@@ -5,6 +5,8 @@ using System.Text.RegularExpressions;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
+using Microsoft.Extensions.Http.Resilience;
+using OrdersTracing.Api.Payments;
 using OrdersTracing.ServiceDefaults.Faults;
 using OrdersTracing.TraceAnalysis;
 
@@ -141,15 +143,25 @@ public sealed partial class FaultDriver(FaultsAppFixture fixture) : IAsyncDispos
         var attempts = scenario.Faults.Select(kind => kind switch
         {
             FaultKind.ProviderErrors or FaultKind.ProviderTimeout => DiagnosisCases.SpecOf(kind)!.Attempts + 1,
-            FaultKind.ProviderUnreachable => 4,
+            FaultKind.ProviderUnreachable => ProviderResilience.Retry.MaxRetryAttempts + 1,
             _ => 0,
         }).Max();
         // A second of margin: the breaker's window is counted in buckets, not to the millisecond.
-        return attempts == 0 ? null : BreakerWindow / ((BreakerMinimumThroughput - 1) / attempts) + TimeSpan.FromSeconds(1);
+        return attempts == 0 ? null
+            : BreakerWindow / ((ProviderResilience.CircuitBreaker.MinimumThroughput - 1) / attempts) + TimeSpan.FromSeconds(1);
     }
 
-    private static readonly TimeSpan BreakerWindow = TimeSpan.FromSeconds(10);
-    private const int BreakerMinimumThroughput = 10;
+    /// <summary>The Api's own resilience settings for its payment client, read rather than copied.</summary>
+    private static readonly HttpStandardResilienceOptions ProviderResilience = ReadProviderResilience();
+
+    private static TimeSpan BreakerWindow => ProviderResilience.CircuitBreaker.SamplingDuration;
+
+    private static HttpStandardResilienceOptions ReadProviderResilience()
+    {
+        var options = new HttpStandardResilienceOptions();
+        PaymentProviderClient.ConfigureResilience(options);
+        return options;
+    }
 
     /// <summary>Requests of a flow one at a time, each started <paramref name="pace"/> after the one before (or when it ends, if later).</summary>
     private async Task<IReadOnlyList<DrivenTrace>> SendPacedAsync(DiagnosedFlow flow, int count, TimeSpan pace)
