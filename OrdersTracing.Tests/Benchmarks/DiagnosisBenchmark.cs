@@ -148,7 +148,7 @@ public sealed partial class DiagnosisBenchmark(FaultsAppFixture fixture)
         }
 
         Array.Sort(runs);
-        return new DiagnoseTiming(name, trace.Count, runs.Length, runs[runs.Length / 2], runs[runs.Length / 20], runs[runs.Length * 19 / 20], runs[^1]);
+        return new DiagnoseTiming(name, trace.Count, runs.Length, runs[runs.Length / 2], DiagnosisReport.Percentile(runs, 0.05), DiagnosisReport.Percentile(runs, 0.95), runs[^1]);
     }
 
     /// <summary>

@@ -231,7 +231,8 @@ public static class DiagnosisReport
             .OrderByDescending(group => group.Count())
             .Select(group => $"{group.Key} ({group.Count()})"));
 
-    private static double Percentile(IReadOnlyList<double> sorted, double quantile) =>
+    /// <summary>The value at <paramref name="quantile"/> of sorted values (nearest rank), as every spread on the page is taken.</summary>
+    internal static double Percentile(IReadOnlyList<double> sorted, double quantile) =>
         sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(quantile * sorted.Count) - 1)];
 
     private static string Cell(string text) => text.ReplaceLineEndings(" ").Replace("|", "\\|", StringComparison.Ordinal);

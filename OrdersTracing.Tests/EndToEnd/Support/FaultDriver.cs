@@ -105,13 +105,14 @@ public sealed partial class FaultDriver(FaultsAppFixture fixture) : IAsyncDispos
             return traces;
         }
 
+        var pace = PaceOf(scenario);
         await SwitchOnAsync(scenario.Faults);
         try
         {
             foreach (var flow in scenario.Flows)
             {
-                traces.AddRange(PaceOf(scenario) is { } pace
-                    ? await SendPacedAsync(flow.Flow, requestsPerFlow, pace)
+                traces.AddRange(pace is { } interval
+                    ? await SendPacedAsync(flow.Flow, requestsPerFlow, interval)
                     : await SendManyAsync(flow.Flow, requestsPerFlow, ConcurrencyOf(scenario)));
             }
         }
@@ -121,7 +122,7 @@ public sealed partial class FaultDriver(FaultsAppFixture fixture) : IAsyncDispos
         }
 
         await WaitUntilServedAsync(scenario.Flows.Select(flow => flow.Flow));
-        if (PaceOf(scenario) is not null)
+        if (pace is not null)
         {
             // The breaker's window still holds this scenario's failed attempts: the next provider fault's would add to them
             // (seen: one unreachable provider's order met the circuit the time-outs before it had half opened).
