@@ -221,9 +221,7 @@ public sealed class FaultCatalogueTests(FaultsAppFixture fixture) : IAsyncLifeti
     [Fact]
     public async Task The_first_request_after_a_restart_spends_longer_in_the_api_than_the_next()
     {
-        var restart = await fixture.App.ResourceCommands.ExecuteCommandAsync(Api, KnownResourceCommands.RestartCommand, TestContext.Current.CancellationToken);
-        Assert.True(restart.Success, restart.Message);
-        await fixture.App.ResourceNotifications.WaitForResourceHealthyAsync(Api, TestContext.Current.CancellationToken);
+        await fixture.StartApiAsync(KnownResourceCommands.RestartCommand);
 
         var first = ApiServerSpan(await PlaceSynchronousOrderAsync());
         var second = ApiServerSpan(await PlaceSynchronousOrderAsync());

@@ -35,8 +35,6 @@ public sealed partial class FaultDriver(FaultsAppFixture fixture) : IAsyncDispos
     /// </summary>
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(2);
 
-    private static readonly TimeSpan RestartDeadline = TimeSpan.FromMinutes(2);
-
     private readonly HttpClient api = fixture.CreateApiClient();
     private readonly WebSession web = fixture.CreateWebSession();
     private readonly string orderTenant = TestIds.Tenant();
@@ -280,28 +278,7 @@ public sealed partial class FaultDriver(FaultsAppFixture fixture) : IAsyncDispos
     }
 
     /// <summary>Restarts the Api as the dashboard's Restart does, and waits until the new process answers.</summary>
-    public async Task RestartApiAsync()
-    {
-        var restart = await fixture.App.ResourceCommands.ExecuteCommandAsync(Api, KnownResourceCommands.RestartCommand);
-        Assert.True(restart.Success, restart.Message);
-        using var deadline = new CancellationTokenSource(RestartDeadline);
-        // Right after the restart the resource may still read as the stopped process (exited), which the default wait
-        // takes for a failed start; and it may still read healthy from before, so the new process must answer too.
-        await fixture.App.ResourceNotifications.WaitForResourceHealthyAsync(Api, WaitBehavior.WaitOnResourceUnavailable, deadline.Token);
-        using var probe = fixture.App.CreateHttpClient(Api, "http");
-        await Poll.UntilAsync<bool>(async () =>
-        {
-            try
-            {
-                using var alive = await probe.GetAsync("/alive", deadline.Token);
-                return alive.IsSuccessStatusCode ? true : null;
-            }
-            catch (HttpRequestException)
-            {
-                return null;
-            }
-        }, "the restarted Api to answer /alive");
-    }
+    public Task RestartApiAsync() => fixture.StartApiAsync(KnownResourceCommands.RestartCommand);
 
     /// <summary>Switches faults on; for the benchmark, a fault the application refuses is a result, not a crash.</summary>
     public async Task<string?> TrySwitchOnAsync(IEnumerable<FaultKind> kinds)

@@ -121,6 +121,81 @@ public class FaultsAppFixture : OrdersAppFixture
         return new OutboxCounts((int)reader.GetInt64(0), (int)reader.GetInt64(1), (int)reader.GetInt64(2));
     }
 
+    /// <summary>How long the Api may take to come back after a kill or a restart before a test says it did not.</summary>
+    public static readonly TimeSpan RestartDeadline = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// Runs the Api's Start or Restart command as the dashboard's buttons do and waits until the new process answers
+    /// <c>/alive</c>; after <see cref="RestartDeadline"/> the test fails saying what state the orchestrator showed.
+    /// </summary>
+    public async Task StartApiAsync(string command)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        deadline.CancelAfter(RestartDeadline);
+        var stage = $"the {command} command";
+        try
+        {
+            var result = await App.ResourceCommands.ExecuteCommandAsync(FaultCatalogue.Services.Api, command, deadline.Token);
+            Assert.True(result.Success, $"The Api's {command} command failed: {result.Message}");
+            // Right after the command the resource may still read as the stopped process (exited), which the default
+            // wait takes for a failed start; and it may still read healthy from before, so the new process must answer.
+            stage = "the Api to be healthy";
+            await App.ResourceNotifications.WaitForResourceHealthyAsync(FaultCatalogue.Services.Api, WaitBehavior.WaitOnResourceUnavailable, deadline.Token);
+            stage = "the new Api process to answer /alive";
+            using var probe = App.CreateHttpClient(FaultCatalogue.Services.Api, "http");
+            while (true)
+            {
+                try
+                {
+                    using var alive = await probe.GetAsync("/alive", deadline.Token);
+                    if (alive.IsSuccessStatusCode)
+                    {
+                        return;
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                    // Not listening yet.
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(200), deadline.Token);
+            }
+        }
+        catch (OperationCanceledException) when (!TestContext.Current.CancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"Waited {RestartDeadline.TotalSeconds} s for {stage} after the Api's {command} command; the orchestrator shows {DescribeState(FaultCatalogue.Services.Api)}.");
+        }
+    }
+
+    /// <summary>Waits until a resource's process has ended (after a kill), failing after <see cref="RestartDeadline"/> with its state.</summary>
+    public async Task WaitUntilStoppedAsync(string resource)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        deadline.CancelAfter(RestartDeadline);
+        try
+        {
+            await App.ResourceNotifications.WaitForResourceAsync(resource, KnownResourceStates.TerminalStates, deadline.Token);
+        }
+        catch (OperationCanceledException) when (!TestContext.Current.CancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"Waited {RestartDeadline.TotalSeconds} s for '{resource}' to stop; the orchestrator shows {DescribeState(resource)}.");
+        }
+    }
+
+    /// <summary>A resource's state as the orchestrator last reported it: state, health, exit code, process id.</summary>
+    public string DescribeState(string resource)
+    {
+        if (!App.ResourceNotifications.TryGetCurrentState(resource, out var current))
+        {
+            return "no state";
+        }
+
+        var snapshot = current.Snapshot;
+        var health = string.Join(", ", snapshot.HealthReports.Select(report => $"{report.Name}={report.Status?.ToString() ?? "pending"}"));
+        return $"state {snapshot.State?.Text ?? "none"}, health [{health}], exit code {snapshot.ExitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}, "
+            + $"pid {snapshot.Properties.FirstOrDefault(property => property.Name == "executable.pid")?.Value ?? "none"}";
+    }
+
     /// <summary>The process id of a running resource, as the orchestrator reports it.</summary>
     public int ProcessIdOf(string resource)
     {
