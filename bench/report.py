@@ -506,8 +506,9 @@ def microbenchmarks(page, work, added_cpu):
         "handler's own span), for an outgoing HTTP call and for one of the repeated queries of an N+1, inside a followed "
         "local root; `Family` is the detector family's processor, `SlowQuery` the one that marks a slow query as it ends, "
         "`All` both as a service runs them. "
-        "`DatabaseSystem` is the processor that writes `db.system` next to `db.system.name`, measured the same way. "
-        "The query-string redaction has no code of ours per span (it keeps the instrumentations' own redaction on). "
+        "`DatabaseSystem` is the processor that writes `db.system` next to `db.system.name`, `UrlRedaction` the one "
+        "that redacts URL attributes a span was given by hand (the instrumentations redact their own query values), both "
+        "measured the same way; `ColdStartMark` the lookup of the route among those seen as each server span ends. "
         "Median with the interquartile range; bytes allocated per call.",
         "",
     )
@@ -520,9 +521,9 @@ def microbenchmarks(page, work, added_cpu):
     page.table(["detectors", "span or request", "ns per call", "allocated B"], rows)
 
     # Issue 12's budgets are for all live detectors together (`All`: the family's processor and the slow-query
-    # marker); DatabaseSystem is not a detector but reads every span too, so the same per-span budgets apply.
-    for detector in ("All", "DatabaseSystem"):
-        label = "processor" if detector == "DatabaseSystem" else "detectors"
+    # marker); DatabaseSystem and UrlRedaction are not detectors but read every span too, so the same per-span budgets apply.
+    for detector in ("All", "DatabaseSystem", "UrlRedaction"):
+        label = "detectors" if detector == "All" else "processor"
         if (detector, "InternalSpan") in detection:
             page.judged_quartiles(f"{label} {detector}, span neither query nor HTTP call", "≤ 100 ns, 0 B",
                                   detection[(detector, "InternalSpan")], 100, no_allocation=True)
@@ -532,28 +533,35 @@ def microbenchmarks(page, work, added_cpu):
 
     # The bill: what our processors add to each span of the application as shipped (c), and to a request.
     gate = processors.get(("", "ExportGate"))
-    needed = [("DatabaseSystem", "InternalSpan"), ("All", "InternalSpan"), ("DatabaseSystem", "DatabaseSpan"), ("All", "DatabaseSpan")]
-    if gate and all(key in detection for key in needed):
-        other = total([detection[("DatabaseSystem", "InternalSpan")], detection[("All", "InternalSpan")], gate])
-        query = total([detection[("DatabaseSystem", "DatabaseSpan")], detection[("All", "DatabaseSpan")], gate])
+    mark = processors.get(("", "ColdStartMark"))
+    span_processors = ("DatabaseSystem", "UrlRedaction", "All")
+    needed = [(processor, method) for processor in span_processors for method in ("InternalSpan", "DatabaseSpan")]
+    if gate and mark and all(key in detection for key in needed):
+        # The server span is not a query: it ends through every span processor and the gate, and carries the
+        # cold-start mark once per request; the per-span target is judged on it, the costliest span that is not a query.
+        other = total([detection[(processor, "InternalSpan")] for processor in span_processors] + [gate])
+        server = total([other, mark])
+        query = total([detection[(processor, "DatabaseSpan")] for processor in span_processors] + [gate])
         page.add(
-            "The bill for the application as shipped, (c): every span ends through the `db.system` processor, both "
-            "detectors and the export gate, a query span through the detectors' longer path. A request's total is its "
-            "span mix (read from the Api's code: server span, handler span, payment spans, Npgsql spans) times those "
-            "per-span figures; the trust boundary runs at the public edge (Web), not in the Api, and is listed apart.",
+            "The bill for the application as shipped, (c): every span ends through the `db.system` and URL redaction "
+            "processors, both detectors and the export gate, a query span through the detectors' longer path, and the "
+            "server span also through the cold-start mark. A request's total is its span mix (read from the Api's code: "
+            "server span, handler span, payment spans, Npgsql spans) times those per-span figures; the trust boundary "
+            "runs at the public edge (Web), not in the Api, and is listed apart.",
             "")
         bill = []
         for endpoint, mix in SPAN_MIX.items():
-            request = total([other] * mix["other"] + [query] * mix["query"])
+            request = total([server] + [other] * (mix["other"] - 1) + [query] * mix["query"])
             bill.append([ENDPOINTS[endpoint].split(":")[0], mix["other"], mix["query"], ns(request), request["allocated"]])
-        bill.append(["per span that is not a query", 1, 0, ns(other), other["allocated"]])
+        bill.append(["per server span (not a query, with the cold-start mark)", 1, 0, ns(server), server["allocated"]])
+        bill.append(["per other span that is not a query", 1, 0, ns(other), other["allocated"]])
         bill.append(["per query span", 0, 1, ns(query), query["allocated"]])
         trust = processors.get(("", "TrustBoundaryPlainRequest"))
         if trust:
             bill.append(["Web, per request: trust boundary", "–", "–", ns(trust), trust["allocated"]])
         page.table(["request", "other spans", "query spans", "our processors ns", "allocated B"], bill)
-        page.judged_quartiles("our processors together, per span that is not a query", f"≤ {PROCESSORS_PER_SPAN_TARGET_NS} ns",
-                              other, PROCESSORS_PER_SPAN_TARGET_NS)
+        page.judged_quartiles("our processors together, per span that is not a query (the server span)",
+                              f"≤ {PROCESSORS_PER_SPAN_TARGET_NS} ns", server, PROCESSORS_PER_SPAN_TARGET_NS)
 
     page.add("### The export's own cost", "")
     page.add(
