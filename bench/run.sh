@@ -40,7 +40,7 @@ if [[ $quick == true ]]; then
   configuration=Debug
 else
   output=${output:-docs}
-  rounds=7 seconds=6 warmup=3 settle=1 connections=16 seed_orders=10000 posted_orders=20 fix_rounds=21 index_sizes="100000 300000 1000000"
+  rounds=7 seconds=6 warmup=5 settle=1 connections=16 seed_orders=10000 posted_orders=20 fix_rounds=21 index_sizes="100000 300000 1000000"
   export_rounds=3 export_seconds=2 export_flush=10 export_rates="1000,5000,20000,80000,320000"
   bdn_job=(--job short --iterationCount 15)
   configuration=Release

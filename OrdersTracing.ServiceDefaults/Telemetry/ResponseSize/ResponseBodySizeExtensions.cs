@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using OrdersTracing.TraceAnalysis;
 
 namespace OrdersTracing.ServiceDefaults.Telemetry.ResponseSize;
@@ -17,25 +18,23 @@ public static class ResponseBodySizeExtensions
     public static IApplicationBuilder UseResponseBodySize(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
         // The hosting layer started the server span before the pipeline runs; an untraced request costs nothing here.
-        if (Activity.Current is not { IsAllDataRequested: true } activity || context.WebSockets.IsWebSocketRequest)
+        if (Activity.Current is not { IsAllDataRequested: true } activity || context.WebSockets.IsWebSocketRequest
+            || context.Features.Get<IHttpResponseBodyFeature>() is not { } server)
         {
             await next(context);
             return;
         }
 
-        var body = context.Response.Body;
-        var counting = new ByteCountingStream(body);
-        context.Response.Body = counting;
+        var counted = new CountingResponseBody(server);
+        context.Features.Set<IHttpResponseBodyFeature>(counted);
         try
         {
             await next(context);
-            // Flushes what the result left buffered, so that the count is the whole body, before the span ends.
-            await context.Response.CompleteAsync();
         }
         finally
         {
-            context.Response.Body = body;
-            activity.SetTag(SpanAttributes.HttpResponseBodySize, context.Response.ContentLength ?? counting.BytesWritten);
+            context.Features.Set(server);
+            activity.SetTag(SpanAttributes.HttpResponseBodySize, context.Response.ContentLength ?? counted.BytesWritten);
         }
     });
 }

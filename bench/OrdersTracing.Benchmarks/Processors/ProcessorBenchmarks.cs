@@ -1,12 +1,14 @@
 using System.Diagnostics;
 using System.Net;
 using BenchmarkDotNet.Attributes;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using OrdersTracing.ServiceDefaults.Telemetry.ColdStart;
 using OrdersTracing.ServiceDefaults.Telemetry.Export;
+using OrdersTracing.ServiceDefaults.Telemetry.ResponseSize;
 using OrdersTracing.ServiceDefaults.Telemetry.TrustBoundary;
 
 namespace OrdersTracing.Benchmarks.Processors;
@@ -14,8 +16,9 @@ namespace OrdersTracing.Benchmarks.Processors;
 /// <summary>
 /// The work of ours that runs per span or per request besides the span processors (the query detectors, the
 /// <c>db.system</c> and URL redaction processors are in <see cref="QueryDetection.QueryDetectionBenchmarks"/>): the
-/// export gate in front of the batch processor, the cold-start mark on every server span, and a public edge's trust
-/// boundary. Each is called through the entry point the service calls.
+/// export gate in front of the batch processor, the cold-start mark on every server span, the middleware that records
+/// the response body's size on it, and a public edge's trust boundary. Each is called through the entry point the
+/// service calls.
 /// </summary>
 /// <remarks>
 /// The instrumentations' own URL query redaction is a configuration switch of theirs (it keeps their redaction on): its
@@ -32,6 +35,8 @@ public class ProcessorBenchmarks
     private FirstRequestPerRoute firstRequests = null!;
     private Activity serverSpan = null!;
     private readonly DefaultHttpContext routed = new();
+    private RequestDelegate withBodySize = null!;
+    private RequestDelegate withoutBodySize = null!;
     private readonly IPAddress publicCaller = IPAddress.Parse("203.0.113.7");
     private readonly HeaderDictionary plainHeaders = new() { ["Accept"] = "application/json", ["User-Agent"] = "bench" };
     private readonly HeaderDictionary tracedHeaders = new() { ["Accept"] = "application/json", ["User-Agent"] = "bench" };
@@ -47,8 +52,12 @@ public class ProcessorBenchmarks
         // A route served before: the steady state of every request but each route's first.
         firstRequests = new FirstRequestPerRoute();
         routed.SetEndpoint(new Endpoint(_ => Task.CompletedTask, EndpointMetadataCollection.Empty, "HTTP: GET /api/ping"));
-        serverSpan = new Activity("GET /api/ping");
+        // Started, as the hosting layer starts it: Activity.Current takes only a started span.
+        serverSpan = new Activity("GET /api/ping").Start();
         firstRequests.Mark(serverSpan, routed);
+        serverSpan.IsAllDataRequested = true;
+        withBodySize = Pipeline(app => app.UseResponseBodySize());
+        withoutBodySize = Pipeline(_ => { });
     }
 
     [GlobalCleanup]
@@ -80,6 +89,32 @@ public class ProcessorBenchmarks
     /// </summary>
     [Benchmark]
     public void ColdStartMark() => firstRequests.Mark(serverSpan, routed);
+
+    /// <summary>
+    /// A traced request's response of four bytes (the ping's <c>pong</c>) through the response-size middleware: the
+    /// counting body in place of the server's, and the tag. <see cref="ResponseWithoutBodySize"/> is the same response without
+    /// it; the middleware's cost is the difference, once per request.
+    /// </summary>
+    [Benchmark]
+    public Task ResponseBodySize() => Respond(withBodySize);
+
+    /// <summary>The response of <see cref="ResponseBodySize"/> without the middleware.</summary>
+    [Benchmark]
+    public Task ResponseWithoutBodySize() => Respond(withoutBodySize);
+
+    private Task Respond(RequestDelegate pipeline)
+    {
+        Activity.Current = serverSpan;
+        return pipeline(new DefaultHttpContext { Response = { Body = Stream.Null } });
+    }
+
+    private RequestDelegate Pipeline(Action<IApplicationBuilder> middleware)
+    {
+        var app = new ApplicationBuilder(services);
+        middleware(app);
+        app.Run(context => context.Response.WriteAsync("pong"));
+        return app.Build();
+    }
 
     /// <summary>
     /// The trust boundary's work for a request from outside the trusted networks that sends no trace context: the peer
