@@ -18,7 +18,9 @@ public static class ResponseBodySizeExtensions
     public static IApplicationBuilder UseResponseBodySize(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
         // The hosting layer started the server span before the pipeline runs; an untraced request costs nothing here.
-        if (Activity.Current is not { IsAllDataRequested: true } activity || context.WebSockets.IsWebSocketRequest
+        // Recorded as well: with no tracer at all (OTEL_SDK_DISABLED) ASP.NET Core still starts an Activity of its own
+        // for its diagnostic listeners, which says all data is requested but that no one samples or exports.
+        if (Activity.Current is not { IsAllDataRequested: true, Recorded: true } activity || context.WebSockets.IsWebSocketRequest
             || context.Features.Get<IHttpResponseBodyFeature>() is not { } server)
         {
             await next(context);

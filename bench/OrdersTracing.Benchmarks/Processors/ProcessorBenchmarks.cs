@@ -56,6 +56,7 @@ public class ProcessorBenchmarks
         serverSpan = new Activity("GET /api/ping").Start();
         firstRequests.Mark(serverSpan, routed);
         serverSpan.IsAllDataRequested = true;
+        serverSpan.ActivityTraceFlags = ActivityTraceFlags.Recorded;
         withBodySize = Pipeline(app => app.UseResponseBodySize());
         withoutBodySize = Pipeline(_ => { });
     }
