@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Where (b)'s extra CPU per request goes: the Api with tracing off (a) and on (b), as bench/run.sh starts them, each
-# alone on the Api's core under the same wrk load of one endpoint, sampled by dotnet-trace (dotnet-sampled-thread-time: every managed thread's stack at about 100 Hz; `collect-linux`'s kernel CPU sampling needs perf events this machine does not give), and the
-# methods with the most samples of each, exclusive and inclusive, side by side.
+# alone on the Api's core under the same wrk load of one endpoint, sampled by dotnet-trace (the
+# dotnet-sampled-thread-time profile: every managed thread's stack at about 100 Hz; collect-linux's kernel CPU sampling
+# needs perf events this machine does not give), then split by bench/profile_report.py into where the CPU of a request
+# goes in each (export, instrumentation, Activity, metrics, ours, the rest).
 #
 #   ./bench/profile.sh [ping|get|list] [SECONDS]      default: ping, 15 s of load per configuration
 #
@@ -85,4 +87,5 @@ for config in off on; do
   dotnet-trace report "$out/$config.nettrace" topN -n 40 >"$out/top-exclusive-$config.txt"
   dotnet-trace report "$out/$config.nettrace" topN -n 60 --inclusive >"$out/top-inclusive-$config.txt"
 done
-echo "Profiles of $endpoint in $out: top-exclusive-{off,on}.txt, top-inclusive-{off,on}.txt, {off,on}.speedscope.json"
+python3 bench/profile_report.py "$out" | tee "$out/report.md"
+echo "Profiles of $endpoint in $out: report.md, top-exclusive-{off,on}.txt, top-inclusive-{off,on}.txt, {off,on}.speedscope.json"

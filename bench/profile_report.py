@@ -20,6 +20,7 @@ CATEGORIES = [
     ("export: metrics", r"PeriodicExportingMetricReader|OtlpMetricExporter|MetricReader"),
     ("export: logs", r"OtlpLogExporter|BatchLogRecord"),
     ("ours: processors, middleware, enrichment", r"OrdersTracing\.ServiceDefaults\.Telemetry\."),
+    ("instrumentation: Redis (profiling sessions, drain)", r"OpenTelemetry\.Instrumentation\.StackExchangeRedis|StackExchange\.Redis\.Profiling"),
     ("instrumentation: listeners, enrichment", r"OpenTelemetry\.Instrumentation|DiagnosticSourceListener|HttpInListener"),
     ("SDK: sampler, processors", r"OpenTelemetry!OpenTelemetry\.Trace|OpenTelemetry!OpenTelemetry\.(Composite|Simple|Batch)|TracerProviderSdk"),
     ("metrics: recording", r"System\.Diagnostics\.Metrics|OpenTelemetry\.Metrics|AggregatorStore|MetricPoint|HostingMetrics|KestrelMetrics"),

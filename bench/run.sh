@@ -33,14 +33,14 @@ parse_options "$@"
 
 if [[ $quick == true ]]; then
   output=${output:-${TMPDIR:-/tmp}/orderstracing-bench-quick}
-  rounds=1 seconds=1 warmup=1 settle=0 connections=8 seed_orders=2000 posted_orders=3 fix_rounds=3 index_sizes="2000 20000"
+  rounds=1 seconds=1 warmup=1 warmup_seconds_more=3 settle=0 connections=8 seed_orders=2000 posted_orders=3 fix_rounds=3 index_sizes="2000 20000"
   export_rounds=1 export_seconds=0.5 export_flush=2 export_rates="2000,20000"
   bdn_job=(--job Dry --smoke)
   # Timings are not read in a quick run: the Debug builds that the tests' build already made will do.
   configuration=Debug
 else
   output=${output:-docs}
-  rounds=7 seconds=6 warmup=5 settle=1 connections=16 seed_orders=10000 posted_orders=20 fix_rounds=21 index_sizes="100000 300000 1000000"
+  rounds=7 seconds=6 warmup=5 warmup_seconds_more=20 settle=1 connections=16 seed_orders=10000 posted_orders=20 fix_rounds=21 index_sizes="100000 300000 1000000"
   export_rounds=3 export_seconds=2 export_flush=10 export_rates="1000,5000,20000,80000,320000"
   bdn_job=(--job short --iterationCount 15)
   configuration=Release
@@ -295,7 +295,10 @@ cpu_ticks() { sed 's/^.*) //' "/proc/${api_pid[$1]}/stat" | awk '{ print $12 + $
 
 # The warm-up: every endpoint of every process, each process alone on the Api's core as when it is measured, until the
 # JIT's tier-ups of the request path (tier 0, instrumented, tier 1) are done: after the first load, another second of
-# load while the last one still had the JIT compile more than a few methods, three at most.
+# load while the last one still had the JIT compile more than a few methods, warmup_seconds_more at most. On one core
+# under load the tier-ups take long: a process started alike reached its steady CPU per request of a cached order only
+# after about 40 s of load (2026-12-02), and the run with three extra seconds at most had the JIT compile 9 577 methods
+# during the measured loads of its first round and still 108 in its seventh.
 jit_methods() { process_stats "$1" | json_number jitCompiledMethods; }
 if [[ $warmup -gt 0 ]]; then
   for config in "${configs[@]}"; do
@@ -303,7 +306,7 @@ if [[ $warmup -gt 0 ]]; then
     for endpoint in "${endpoints[@]}"; do
       jit_before=$(jit_methods "$config")
       load "$endpoint" "$config" "$warmup" >/dev/null
-      for _ in 1 2 3; do
+      for _ in $(seq "$warmup_seconds_more"); do
         jit_after=$(jit_methods "$config")
         ((jit_after - jit_before > 5)) || break
         jit_before=$jit_after
@@ -432,7 +435,7 @@ overrides=$(compgen -e | grep '^BENCH_' | while read -r name; do printf '%s=%q '
 command="$overrides./bench/run.sh"
 [[ $quick == true ]] && command+=" --quick"
 python3 bench/report.py --work "$work" --output "$output" --command "$command" \
-  --pinning "$pinning" --settings "rounds=$rounds seconds=$seconds warmup=$warmup settle=$settle connections=$connections seed_orders=$seed_orders fix_rounds=$fix_rounds index_sizes=${index_sizes// /,} export_rounds=$export_rounds export_seconds=$export_seconds bdn=${bdn_job[*]}"
+  --pinning "$pinning" --settings "rounds=$rounds seconds=$seconds warmup=$warmup+$warmup_seconds_more settle=$settle connections=$connections seed_orders=$seed_orders fix_rounds=$fix_rounds index_sizes=${index_sizes// /,} export_rounds=$export_rounds export_seconds=$export_seconds bdn=${bdn_job[*]}"
 echo "[${SECONDS}s] Wrote $output/performance.md"
 
 # The diagnosis benchmark (docs/diagnosis.md) starts the whole application; a run that has one already measures it
