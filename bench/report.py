@@ -504,7 +504,9 @@ def microbenchmarks(page, work, added_cpu):
         "SDK or ASP.NET Core calls (`OnEnd`, the export gate's `TryEnqueue`, the trust boundary's check of a request). "
         "The detectors (`QueryDetection`): one call of `OnEnd` for a span that is neither a query nor an HTTP call (a "
         "handler's own span), for an outgoing HTTP call and for one of the repeated queries of an N+1, inside a followed "
-        "local root; `Family` is the detector family's processor, `SlowQuery` the one that marks a slow query as it ends, "
+        "local root, and a request's own root followed from its start to its end, when the family runs over its spans, "
+        "without child spans (`EmptyRequest`, as `/ping`) and with a handler's span and a query (`OrderRequest`); "
+        "`Family` is the detector family's processor, `SlowQuery` the one that marks a slow query as it ends, "
         "`All` both as a service runs them. "
         "`DatabaseSystem` is the processor that writes `db.system` next to `db.system.name`, `UrlRedaction` the one "
         "that redacts URL attributes a span was given by hand (the instrumentations redact their own query values), both "
@@ -547,17 +549,21 @@ def microbenchmarks(page, work, added_cpu):
         mark = None
     span_processors = ("DatabaseSystem", "UrlRedaction", "All")
     needed = [(processor, method) for processor in span_processors for method in ("InternalSpan", "DatabaseSpan")]
+    needed.append(("All", "EmptyRequest"))
     if gate and mark and all(key in detection for key in needed):
         # Every span ends through the span processors and the gate; the server span also carries the once-per-request
-        # hooks (the cold-start mark, the response size).
+        # hooks (the cold-start mark, the response size), and for the detectors it is the root they follow from its
+        # start and run over at its end (`EmptyRequest`, in place of the detectors' figure for a span that ends).
         other = total([detection[(processor, "InternalSpan")] for processor in span_processors] + [gate])
-        server = total([other, mark])
+        server = total([detection[(processor, "InternalSpan")] for processor in span_processors if processor != "All"]
+                       + [gate, mark, detection[("All", "EmptyRequest")]])
         query = total([detection[(processor, "DatabaseSpan")] for processor in span_processors] + [gate])
         page.add(
             "The bill for the application as shipped, (c): every span ends through the `db.system` and URL redaction "
             "processors, both detectors and the export gate, a query span through the detectors' longer path, and the "
             "server span also through the cold-start mark and the response-size middleware (`ResponseBodySize` less "
-            "`ResponseWithoutBodySize`). A request's total is its span mix (read from the Api's code: "
+            "`ResponseWithoutBodySize`), its detectors' figure being the whole root's (`EmptyRequest`: followed from "
+            "its start, the family run over its spans at its end). A request's total is its span mix (read from the Api's code: "
             "server span, handler span, payment spans, Npgsql spans) times those per-span figures; the trust boundary "
             "runs at the public edge (Web), not in the Api, and is listed apart.",
             "")
@@ -565,7 +571,7 @@ def microbenchmarks(page, work, added_cpu):
         for endpoint, mix in SPAN_MIX.items():
             request = total([server] + [other] * (mix["other"] - 1) + [query] * mix["query"])
             bill.append([ENDPOINTS[endpoint].split(":")[0], mix["other"], mix["query"], ns(request), request["allocated"]])
-        bill.append(["per server span (not a query, with the cold-start mark and the response size)", 1, 0, ns(server), server["allocated"]])
+        bill.append(["per server span (the root: the detectors from its start to its end, the cold-start mark, the response size)", 1, 0, ns(server), server["allocated"]])
         bill.append(["per other span that is not a query", 1, 0, ns(other), other["allocated"]])
         bill.append(["per query span", 0, 1, ns(query), query["allocated"]])
         trust = processors.get(("", "TrustBoundaryPlainRequest"))

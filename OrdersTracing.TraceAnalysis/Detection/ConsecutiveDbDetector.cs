@@ -21,6 +21,12 @@ internal static partial class ConsecutiveDbDetector
 {
     public static void Find(DetectionContext context)
     {
+        // A run is of queries only.
+        if (context.QueryCount < context.Thresholds.MinimumConsecutiveQueries)
+        {
+            return;
+        }
+
         var run = new List<DetectedSpan>();
         foreach (var span in context.Spans)
         {
@@ -46,9 +52,13 @@ internal static partial class ConsecutiveDbDetector
     private static void Report(DetectionContext context, List<DetectedSpan> run)
     {
         var thresholds = context.Thresholds;
+        if (run.Count < thresholds.MinimumConsecutiveQueries)
+        {
+            return;
+        }
+
         var independent = run.Skip(1).Where(span => IsIndependent(span)).ToList();
-        if (independent.Count == 0 || run.Count < thresholds.MinimumConsecutiveQueries
-            || !independent.All(span => span.Duration > thresholds.ConsecutiveQueryDuration))
+        if (independent.Count == 0 || !independent.All(span => span.Duration > thresholds.ConsecutiveQueryDuration))
         {
             return;
         }
@@ -61,7 +71,7 @@ internal static partial class ConsecutiveDbDetector
             return;
         }
 
-        context.Findings.Add(new Finding(FindingKind.ConsecutiveDb, context.Service, DetectionContext.Ids(independent), independent[0].Statement!, run.Count, total)
+        context.Report(new Finding(FindingKind.ConsecutiveDb, context.Service, DetectionContext.Ids(independent), independent[0].Statement!, run.Count, total)
         {
             SourceSpanId = run[0].SpanId.ToHexString(),
             TimeSaved = saved,

@@ -17,6 +17,11 @@ internal static class ConsecutiveHttpDetector
 
     public static void Find(DetectionContext context)
     {
+        if (context.HttpCallCount < context.Thresholds.MinimumConsecutiveHttpCalls)
+        {
+            return;
+        }
+
         var run = new List<DetectedSpan>();
         foreach (var span in context.Spans)
         {
@@ -63,7 +68,7 @@ internal static class ConsecutiveHttpDetector
             return;
         }
 
-        context.Findings.Add(new Finding(FindingKind.ConsecutiveHttp, context.Service, DetectionContext.Ids(run), run[0].Statement!, run.Count, total)
+        context.Report(new Finding(FindingKind.ConsecutiveHttp, context.Service, DetectionContext.Ids(run), run[0].Statement!, run.Count, total)
         {
             TimeSaved = saved,
         });

@@ -11,13 +11,26 @@ namespace OrdersTracing.TraceAnalysis;
 /// Connection opens (database spans without a statement) are left out of the walk: their time belongs to the query that
 /// waited for them. Sentry visits them and, having no query hash, they end an N+1 run; a pool that opens a connection
 /// in the middle of a loop would hide the loop. A deliberate departure, pinned by a test.
+/// <para>
+/// The live processors run the family as every request's root ends, and most requests have nothing to find: so the
+/// context counts the queries and HTTP calls once, a detector that needs them returns at once without them, and
+/// nothing is allocated until there is something to keep.
+/// </para>
 /// </remarks>
 internal sealed class DetectionContext
 {
+    private List<Finding>? findings;
+
     public DetectionContext(string service, in DetectedSpan root, List<DetectedSpan> spans, DetectionThresholds thresholds)
     {
         spans.RemoveAll(static span => span.Kind == DetectedSpanKind.Connection);
         spans.Sort(static (a, b) => InStartOrder(a, b));
+        foreach (var span in spans)
+        {
+            QueryCount += span.IsQuery ? 1 : 0;
+            HttpCallCount += span.Kind == DetectedSpanKind.HttpClient ? 1 : 0;
+        }
+
         Service = service;
         Root = root;
         Spans = spans;
@@ -32,7 +45,15 @@ internal sealed class DetectionContext
 
     public DetectionThresholds Thresholds { get; }
 
-    public List<Finding> Findings { get; } = [];
+    /// <summary>The SQL queries among <see cref="Spans"/>.</summary>
+    public int QueryCount { get; }
+
+    /// <summary>The outgoing HTTP calls among <see cref="Spans"/>.</summary>
+    public int HttpCallCount { get; }
+
+    public IReadOnlyList<Finding> Findings => findings ?? (IReadOnlyList<Finding>)[];
+
+    public void Report(Finding finding) => (findings ??= []).Add(finding);
 
     public static IReadOnlyList<string> Ids(IEnumerable<DetectedSpan> spans) => [.. spans.Select(span => span.SpanId.ToHexString())];
 

@@ -12,28 +12,33 @@ namespace OrdersTracing.TraceAnalysis;
 /// </remarks>
 internal static class LargePayloadDetector
 {
-    private static readonly string[] AssetExtensions = [".JS", ".CSS", ".SVG", ".PNG", ".MP3", ".JPG", ".JPEG"];
-
     public static void Find(DetectionContext context)
     {
-        var reported = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var span in context.Spans.Prepend(context.Root))
+        HashSet<string>? reported = null;
+        Check(context, context.Root, ref reported);
+        foreach (var span in context.Spans)
         {
-            if (span.ResponseBodySize <= context.Thresholds.LargePayloadBytes || span.Method is null)
-            {
-                continue;
-            }
-
-            var subject = span.Statement ?? span.Name;
-            if (AssetExtensions.Any(extension => subject.EndsWith(extension, StringComparison.OrdinalIgnoreCase)) || !reported.Add(subject))
-            {
-                continue;
-            }
-
-            context.Findings.Add(new Finding(FindingKind.LargeHttpPayload, context.Service, [span.SpanId.ToHexString()], subject, 1, span.Duration)
-            {
-                ParentSpanId = DetectionContext.Id(span.ParentSpanId),
-            });
+            Check(context, span, ref reported);
         }
+    }
+
+    private static void Check(DetectionContext context, in DetectedSpan span, ref HashSet<string>? reported)
+    {
+        if (span.ResponseBodySize <= context.Thresholds.LargePayloadBytes || span.Method is null)
+        {
+            return;
+        }
+
+        var subject = span.Statement ?? span.Name;
+        if (UrlTemplate.IsAsset(subject)
+            || !(reported ??= new HashSet<string>(StringComparer.Ordinal)).Add(subject))
+        {
+            return;
+        }
+
+        context.Report(new Finding(FindingKind.LargeHttpPayload, context.Service, [span.SpanId.ToHexString()], subject, 1, span.Duration)
+        {
+            ParentSpanId = DetectionContext.Id(span.ParentSpanId),
+        });
     }
 }

@@ -18,6 +18,13 @@ internal static class MNPlusOneDbDetector
     public static void Find(DetectionContext context)
     {
         var thresholds = context.Thresholds;
+
+        // A pattern has a query and at least two spans, repeated at least the minimum number of times.
+        if (context.QueryCount == 0 || context.Spans.Count / 2 < thresholds.MinimumSequenceRepetitions)
+        {
+            return;
+        }
+
         var recent = new List<DetectedSpan>();
         List<DetectedSpan>? pattern = null;
         var matched = new List<DetectedSpan>();
@@ -122,7 +129,7 @@ internal static class MNPlusOneDbDetector
         }
 
         var subject = string.Join(" → ", pattern.Select(span => span.IsQuery ? span.Statement : span.Name));
-        context.Findings.Add(new Finding(FindingKind.MNPlusOneDb, context.Service, DetectionContext.Ids(offenders), subject, times, total)
+        context.Report(new Finding(FindingKind.MNPlusOneDb, context.Service, DetectionContext.Ids(offenders), subject, times, total)
         {
             ParentSpanId = parent.ToHexString(),
         });

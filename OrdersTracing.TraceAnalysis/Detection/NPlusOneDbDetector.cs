@@ -25,6 +25,12 @@ internal static class NPlusOneDbDetector
 {
     public static void Find(DetectionContext context)
     {
+        // The repeated queries alone must reach the minimum.
+        if (context.QueryCount < context.Thresholds.MinimumRepeatedQueries)
+        {
+            return;
+        }
+
         var potentialParents = new HashSet<ActivitySpanId> { context.Root.SpanId };
         var reported = new HashSet<(string, string?, string)>();
         DetectedSpan? source = null;
@@ -109,7 +115,7 @@ internal static class NPlusOneDbDetector
             return;
         }
 
-        context.Findings.Add(new Finding(FindingKind.NPlusOneDb, context.Service, DetectionContext.Ids(repeated), first.Statement!, repeated.Count, total)
+        context.Report(new Finding(FindingKind.NPlusOneDb, context.Service, DetectionContext.Ids(repeated), first.Statement!, repeated.Count, total)
         {
             SourceSpanId = cause.SpanId.ToHexString(),
             ParentSpanId = DetectionContext.Id(cause.ParentSpanId),

@@ -18,10 +18,13 @@ namespace OrdersTracing.TraceAnalysis;
 /// </remarks>
 internal static class NPlusOneHttpDetector
 {
-    private static readonly string[] AssetExtensions = [".js", ".css", ".svg", ".png", ".mp3", ".jpg", ".jpeg"];
-
     public static void Find(DetectionContext context)
     {
+        if (context.HttpCallCount < context.Thresholds.MinimumRepeatedHttpCalls)
+        {
+            return;
+        }
+
         var run = new List<DetectedSpan>();
         var threshold = context.Thresholds.HttpCallsConcurrencyThreshold.Ticks;
         foreach (var span in context.Spans)
@@ -54,7 +57,7 @@ internal static class NPlusOneHttpDetector
         && string.Equals(span.Method, "GET", StringComparison.OrdinalIgnoreCase)
         && span.Statement is { Length: > 0 } template
         && !template.Contains("graphql", StringComparison.OrdinalIgnoreCase)
-        && !AssetExtensions.Any(extension => template.EndsWith(extension, StringComparison.OrdinalIgnoreCase));
+        && !UrlTemplate.IsAsset(template);
 
     private static void Report(DetectionContext context, List<DetectedSpan> run)
     {
@@ -70,7 +73,7 @@ internal static class NPlusOneHttpDetector
             return;
         }
 
-        context.Findings.Add(new Finding(FindingKind.NPlusOneHttp, context.Service, DetectionContext.Ids(run), run[0].Statement!, run.Count, total)
+        context.Report(new Finding(FindingKind.NPlusOneHttp, context.Service, DetectionContext.Ids(run), run[0].Statement!, run.Count, total)
         {
             ParentSpanId = DetectionContext.Id(run[0].ParentSpanId),
         });

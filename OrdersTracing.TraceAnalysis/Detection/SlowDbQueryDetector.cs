@@ -18,13 +18,31 @@ internal static class SlowDbQueryDetector
 
     public static void Find(DetectionContext context)
     {
+        if (context.QueryCount == 0 || !AnySlow(context))
+        {
+            return;
+        }
+
         foreach (var group in context.Spans.Where(span => IsSlow(span, context.Thresholds)).GroupBy(span => span.Statement!, StringComparer.Ordinal))
         {
             var slow = group.ToList();
-            context.Findings.Add(new Finding(FindingKind.SlowDbQuery, context.Service, DetectionContext.Ids(slow), group.Key, slow.Count, IntervalUnion.Of(slow))
+            context.Report(new Finding(FindingKind.SlowDbQuery, context.Service, DetectionContext.Ids(slow), group.Key, slow.Count, IntervalUnion.Of(slow))
             {
                 ParentSpanId = slow.All(span => span.ParentSpanId == slow[0].ParentSpanId) ? DetectionContext.Id(slow[0].ParentSpanId) : null,
             });
         }
+    }
+
+    private static bool AnySlow(DetectionContext context)
+    {
+        foreach (var span in context.Spans)
+        {
+            if (IsSlow(span, context.Thresholds))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

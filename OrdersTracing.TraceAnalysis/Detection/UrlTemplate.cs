@@ -13,6 +13,9 @@ public static class UrlTemplate
 {
     public const string IdPlaceholder = "{id}";
 
+    // The asset URLs Sentry's N+1 API calls and large payload detectors pass over, by extension.
+    private static readonly string[] AssetExtensions = [".js", ".css", ".svg", ".png", ".mp3", ".jpg", ".jpeg"];
+
     public static string Of(string url)
     {
         var end = url.AsSpan().IndexOfAny('?', '#');
@@ -42,6 +45,20 @@ public static class UrlTemplate
 
     /// <summary>Whether the template differs from the URL without its query: Sentry reports no N+1 of calls it could not parameterise.</summary>
     public static bool IsParameterised(string template) => template.Contains(IdPlaceholder, StringComparison.Ordinal);
+
+    /// <summary>Whether the URL names a static asset (a script, a style sheet, an image, a sound).</summary>
+    internal static bool IsAsset(string url)
+    {
+        foreach (var extension in AssetExtensions)
+        {
+            if (url.EndsWith(extension, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>Where the path starts: after <c>scheme://authority</c>, whose port holds digits that are no id.</summary>
     private static int PathStart(ReadOnlySpan<char> url)

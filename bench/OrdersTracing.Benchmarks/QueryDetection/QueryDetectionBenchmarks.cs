@@ -23,8 +23,9 @@ namespace OrdersTracing.Benchmarks.QueryDetection;
 /// The spans are made once, tagged as ASP.NET Core, the HTTP client instrumentation and Npgsql tag them, inside a local
 /// root the detectors follow; each benchmark hands one span to the detectors again and again. Each call adds the span
 /// to its root's list until the list holds <see cref="QueryDetectionOptions.MaxSpansPerRoot"/>; the calls after that
-/// skip only the copy of the 80-byte struct into the list. The root's end, when the detectors run over the list, is
-/// once per request and not measured here.
+/// skip only the copy of the 80-byte struct into the list. A request's own root is measured apart, once per request:
+/// its start (the detectors begin to follow it), its spans' ends and its end (the detectors run over its spans), for a
+/// request without child spans (<c>/ping</c>) and for one with a handler's span and a query (reading an order).
 /// </remarks>
 [MemoryDiagnoser]
 public class QueryDetectionBenchmarks
@@ -41,6 +42,9 @@ public class QueryDetectionBenchmarks
     private Activity internalSpan = null!;
     private Activity clientSpan = null!;
     private Activity querySpan = null!;
+    private Activity requestRoot = null!;
+    private Activity requestHandler = null!;
+    private Activity requestQuery = null!;
 
     [Params(Detector.Family, Detector.SlowQuery, Detector.All, Detector.DatabaseSystem, Detector.UrlRedaction)]
     public Detector Detectors { get; set; }
@@ -90,6 +94,17 @@ public class QueryDetectionBenchmarks
             .SetTag("url.full", "http://localhost:5090/payment_intents").SetTag("network.protocol.version", "1.1")
             .SetTag("http.response.status_code", 200);
         clientSpan.Stop();
+
+        // A request of its own, healthy (nothing to find), whose root the detectors follow from its start in each call.
+        var current = Activity.Current;
+        Activity.Current = null;
+        requestRoot = Server(source.StartActivity("GET /api/orders/{id}", ActivityKind.Server)!);
+        requestHandler = source.StartActivity("orders.get")!;
+        requestHandler.SetTag(TelemetryTags.TenantId, "acme").SetTag(TelemetryTags.OrderId, "42");
+        requestQuery = Query(source.StartActivity("postgresql", ActivityKind.Client)!, "SELECT o.id, o.status FROM orders AS o WHERE o.id = @__id_0");
+        requestHandler.Stop();
+        requestRoot.Stop();
+        Activity.Current = current;
     }
 
     [GlobalCleanup]
@@ -111,6 +126,24 @@ public class QueryDetectionBenchmarks
     /// <summary>One of the repeated queries of an N+1.</summary>
     [Benchmark]
     public void DatabaseSpan() => detector.OnEnd(querySpan);
+
+    /// <summary>A request without child spans, start to end: the once-per-request work of following its root.</summary>
+    [Benchmark]
+    public void EmptyRequest()
+    {
+        detector.OnStart(requestRoot);
+        detector.OnEnd(requestRoot);
+    }
+
+    /// <summary>A request with a handler's span and a query, start to end.</summary>
+    [Benchmark]
+    public void OrderRequest()
+    {
+        detector.OnStart(requestRoot);
+        detector.OnEnd(requestQuery);
+        detector.OnEnd(requestHandler);
+        detector.OnEnd(requestRoot);
+    }
 
     private static Activity Server(Activity span)
     {
