@@ -3,7 +3,7 @@
     python3 bench/profile_report.py FOLDER
 
 FOLDER holds off.speedscope.json and on.speedscope.json (dotnet-trace's dotnet-sampled-thread-time profile, converted
-by `--format Speedscope`) and wrk-off.txt, wrk-on.txt (the loads' reports). Only time a thread spent on the CPU (the
+by `--format Speedscope`) and wrk-off.json, wrk-on.json (the loads' summaries, bench/wrk-request.lua's JSON line). Only time a thread spent on the CPU (the
 profiler's CPU_TIME leaf) counts; each stretch goes to the innermost frame on its stack that belongs to a category below,
 or to "the rest of the request" (the same code in both), and is divided by the requests wrk completed. On one saturated
 core a thread that is runnable but waiting for the core is still counted as on the CPU, so "the rest" also holds
@@ -58,7 +58,7 @@ def per_request(folder, config):
                 stack.append(event["frame"])
             elif stack:
                 stack.pop()
-    requests = int(re.search(r"(\d+) requests in", (folder / f"wrk-{config}.txt").read_text()).group(1))
+    requests = json.loads((folder / f"wrk-{config}.json").read_text())["requests"]
     return {name: ms * 1000 / requests for name, ms in times.items()}, requests
 
 

@@ -33,14 +33,14 @@ parse_options "$@"
 
 if [[ $quick == true ]]; then
   output=${output:-${TMPDIR:-/tmp}/orderstracing-bench-quick}
-  rounds=1 seconds=1 warmup=1 warmup_seconds_more=3 settle=0 connections=8 seed_orders=2000 posted_orders=3 fix_rounds=3 index_sizes="2000 20000"
+  rounds=1 unmeasured_rounds=0 seconds=1 warmup=1 warmup_seconds_more=3 settle=0 connections=8 seed_orders=2000 posted_orders=3 fix_rounds=3 index_sizes="2000 20000"
   export_rounds=1 export_seconds=0.5 export_flush=2 export_rates="2000,20000"
   bdn_job=(--job Dry --smoke)
   # Timings are not read in a quick run: the Debug builds that the tests' build already made will do.
   configuration=Debug
 else
   output=${output:-docs}
-  rounds=7 seconds=6 warmup=5 warmup_seconds_more=20 settle=1 connections=16 seed_orders=10000 posted_orders=20 fix_rounds=21 index_sizes="100000 300000 1000000"
+  rounds=7 unmeasured_rounds=1 seconds=6 warmup=5 warmup_seconds_more=20 settle=1 connections=16 seed_orders=10000 posted_orders=20 fix_rounds=21 index_sizes="100000 300000 1000000"
   export_rounds=3 export_seconds=2 export_flush=10 export_rates="1000,5000,20000,80000,320000"
   bdn_job=(--job short --iterationCount 15)
   configuration=Release
@@ -53,34 +53,14 @@ export_rounds=${BENCH_EXPORT_ROUNDS:-$export_rounds} export_seconds=${BENCH_EXPO
 mkdir -p "$output/images"
 output=$(cd "$output" && pwd)
 
-# Only the settings of each configuration may differ between the measured processes: no OpenTelemetry setting and no
-# runtime knob (GC, JIT tiering, PGO, ReadyToRun, thread pool) comes from the caller's environment; the runtime's
-# settings that matter on one core are given below, alike for every process.
-while read -r variable; do unset "$variable"; done < <(compgen -e | grep -E '^OTEL_|^(DOTNET|COMPlus)_(gc|GC|Tiered|TC_|OSR|ReadyToRun|ThreadPool|Thread_)' || true)
+source bench/harness.sh
 
 ./scripts/install-prerequisites.sh --with-bench
 
 # The report's rule for figures against targets (a spread across a target is unresolved) has its own tests.
 if [[ $quick == true ]]; then PYTHONDONTWRITEBYTECODE=1 python3 -m unittest discover -s bench -p 'test_*.py' -q; fi
 
-# Pinning: the measured Api processes on one core, all else on the rest. This script pins itself once the build is
-# done (the build may use every core), so that everything it starts next (PostgreSQL, the receivers, the payment
-# stand-in, wrk) inherits the other cores; each Api process and the microbenchmarks are started under taskset on the
-# Api's core. One core alone cannot be split: then nothing is pinned.
-cores=$(nproc)
-if command -v taskset >/dev/null && [[ $cores -ge 2 ]]; then
-  api_core=${BENCH_API_CORE:-$((cores - 1))}
-  other_cores=${BENCH_OTHER_CORES:-$([[ $cores -eq 2 ]] && echo 0 || echo "0-$((cores - 2))")}
-  pin_self=(taskset -cp "$other_cores" $$)
-  on_api_core=(taskset -c "$api_core")
-  pinning="Api processes and microbenchmarks on core $api_core; wrk, PostgreSQL, the receivers, the payment stand-in on core(s) $other_cores"
-else
-  pin_self=(true)
-  on_api_core=()
-  pinning="not pinned (taskset missing or a single core)"
-fi
 echo "Pinning: $pinning"
-clock_ticks=$(getconf CLK_TCK)
 
 echo "[${SECONDS}s] Building ($configuration)..."
 # No build server stays behind in a measured run: a compiler or MSBuild node started before the pinning would be free to
@@ -96,7 +76,6 @@ if [[ -z "$dashboard" ]]; then
 fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/orderstracing-bench.XXXXXX")
-pids=()
 cleanup() {
   local status=$?
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
@@ -110,42 +89,11 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 143' TERM INT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-wait_for() { # $1: URL that answers when the process is ready
-  for _ in $(seq 300); do curl -sf -o /dev/null "$1" && return; sleep 0.1; done
-  echo "$1 did not answer" >&2; exit 1
-}
-stop() { # $1: pid
-  kill -TERM "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true
-}
-json_number() { grep -oE "\"$1\":[0-9.]+" | head -n 1 | cut -d: -f2; }
-
-# The Api takes the caller only from a token signed as Web signs it (docs/reliability.md): the benchmark's Api
-# processes get a key of the run's own, and its requests a token for their tenant, valid for the whole run (signed
-# before the timed request, never inside it).
-SERVICE_TOKEN_SIGNING_KEY=$(python3 -c 'import secrets; print(secrets.token_urlsafe(48))')
-export SERVICE_TOKEN_SIGNING_KEY
-token() { python3 scripts/service-token.py "$1" bench 14400; } # $1: tenant; prints its service token
-
 # A throwaway database that waits for no disk flush at commit (synchronous_commit=off, still crash-safe): on a shared
 # virtual disk the flush of each created order's commit took whatever time the disk had, a noise the Api's tracing does
 # not make.
-pg_port=$(free_port)
-export PGPASSWORD=bench
-PGPORT=$pg_port POSTGRES_PASSWORD=bench bash OrdersTracing.AppHost/Postgres/run-local-postgres.sh \
-  -c shared_preload_libraries=pg_stat_statements -c synchronous_commit=off >"$work/postgres.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 100); do pg_isready -q -h 127.0.0.1 -p "$pg_port" && break; sleep 0.1; done
-pg_isready -q -h 127.0.0.1 -p "$pg_port" || { echo "PostgreSQL did not start:" >&2; cat "$work/postgres.log" >&2; exit 1; }
-sql() { psql -h 127.0.0.1 -p "$pg_port" -U postgres -d "$1" -qAtc "$2"; }
-
-# The order cache, as the AppHost's local mode runs it: every Api process reads its orders through it.
-redis_port=$(free_port)
-REDIS_PORT=$redis_port REDIS_PASSWORD=bench bash OrdersTracing.AppHost/Redis/run-local-redis.sh >"$work/redis.log" 2>&1 &
-pids+=($!)
-redis_ping() { redis-cli -h 127.0.0.1 -p "$redis_port" --no-auth-warning -a bench ping 2>/dev/null | grep -q PONG; }
-for _ in $(seq 100); do redis_ping && break; sleep 0.1; done
-redis_ping || { echo "Redis did not start:" >&2; cat "$work/redis.log" >&2; exit 1; }
+start_postgres -c shared_preload_libraries=pg_stat_statements -c synchronous_commit=off
+start_redis
 
 dashboard_port=$(free_port); otlp_port=$(free_port)
 otlp="http://127.0.0.1:$otlp_port"
@@ -156,15 +104,8 @@ pids+=($!)
 dashboard_pid=$!
 wait_for "http://127.0.0.1:$dashboard_port/"
 
-# The receiver that costs little: it reads every OTLP/HTTP and OTLP/gRPC request whole and discards it. The overhead
-# runs export to it; only the labelled "dashboard" configuration exports to the dashboard, local mode's receiver.
-benchmarks=bench/OrdersTracing.Benchmarks/bin/$configuration/net10.0/OrdersTracing.Benchmarks.dll
-sink_port=$(free_port); sink_grpc_port=$(free_port)
-dotnet "$benchmarks" sink --urls "http://127.0.0.1:$sink_port" --grpc-port "$sink_grpc_port" >"$work/sink.log" 2>&1 &
-pids+=($!)
-sink_pid=$!
-wait_for "http://127.0.0.1:$sink_port/alive"
-sink="http://127.0.0.1:$sink_port"
+start_sink
+define_configs
 
 start_provider() { # $1: latency; sets provider_port. Not traced: only the Api's tracing differs between runs.
   provider_port=$(free_port)
@@ -175,49 +116,13 @@ start_provider() { # $1: latency; sets provider_port. Not traced: only the Api's
   wait_for "http://127.0.0.1:$provider_port/alive"
 }
 
-# The tracing configurations under comparison, as the environment each Api process gets.
 configs=(off on detect sampled dashboard)
-to_sink="OTEL_EXPORTER_OTLP_ENDPOINT=$sink OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf"
-no_detectors="Tracing__QueryDetection__DetectorsEnabled=false Tracing__QueryDetection__SlowQueryEnabled=false"
-declare -A config_env=(
-  [off]="OTEL_SDK_DISABLED=true"
-  [on]="$to_sink $no_detectors"
-  [detect]="$to_sink"
-  [sampled]="$to_sink $no_detectors OTEL_TRACES_SAMPLER=parentbased_traceidratio OTEL_TRACES_SAMPLER_ARG=0.1"
-  [dashboard]="OTEL_EXPORTER_OTLP_ENDPOINT=$otlp $no_detectors"
-)
-declare -A api_pid api_url
-# The runtime's settings, alike for every Api process and said, not left to defaults that depend on what the process
-# sees: the workstation GC (the Web SDK asks for the server GC, which a process on one core does not get anyway), tiered
-# compilation with dynamic PGO as shipped, its tier-ups done in the warm-up (each load records the methods the JIT
-# compiled meanwhile, so that one which still moved is seen).
-runtime_env=(DOTNET_gcServer=0 DOTNET_gcConcurrent=1 DOTNET_TieredCompilation=1 DOTNET_TieredPGO=1 DOTNET_ReadyToRun=1)
-
-launch_api() { # $1: name, $2: database, $3: payment provider port, $4...: extra settings (NAME=value)
-  local name=$1 database=$2 provider=$3 port; shift 3
-  port=$(free_port)
-  env ASPNETCORE_ENVIRONMENT=Development Logging__LogLevel__Default=Warning OTEL_SERVICE_NAME="bench-$name" "${runtime_env[@]}" \
-    ConnectionStrings__ordersdb="Host=127.0.0.1;Port=$pg_port;Username=postgres;Password=bench;Database=$database" \
-    ConnectionStrings__cache="127.0.0.1:$redis_port,password=bench" \
-    PaymentProvider__BaseUrl="http://127.0.0.1:$provider" ServiceTokens__SigningKey="$SERVICE_TOKEN_SIGNING_KEY" "$@" \
-    "${on_api_core[@]}" dotnet OrdersTracing.Api/bin/$configuration/net10.0/OrdersTracing.Api.dll --urls "http://127.0.0.1:$port" >"$work/api-$name.log" 2>&1 &
-  api_pid[$name]=$!
-  pids+=($!)
-  api_url[$name]="http://127.0.0.1:$port"
-}
-start_api() { launch_api "$@"; wait_for "${api_url[$1]}/alive"; }
-
-order='{"items":[{"sku":"coffee-beans","quantity":2,"unitPrice":9.5},{"sku":"filter-papers","quantity":1,"unitPrice":3.25},{"sku":"mug","quantity":1,"unitPrice":12}]}'
-post_order() { # $1: Api URL, $2: tenant, $3: payment (Background or Synchronous); prints the response
-  curl -sf -H "Authorization: Bearer $(token "$2")" -H 'Content-Type: application/json' -d "$order" "$1/api/orders?payment=$3"
-}
 
 # ---------------------------------------------------------------------------------------------------------------
 # 1. Service overhead
 # ---------------------------------------------------------------------------------------------------------------
 echo "[${SECONDS}s] 1/4 Service overhead: ${#configs[@]} configurations x 4 endpoints x $rounds rounds of ${seconds}s, $connections connections"
 start_provider 00:00:00
-declare -A order_id
 for config in "${configs[@]}"; do
   # shellcheck disable=SC2086 # the settings are NAME=value words
   launch_api "$config" "bench_$config" "$provider_port" ${config_env[$config]}
@@ -230,38 +135,7 @@ for config in "${configs[@]}"; do
 done
 
 endpoints=(ping get list create)
-endpoint_request() { # $1: endpoint, $2: config; prints "METHOD|PATH|TENANT|BODY"
-  case $1 in
-    ping) echo "GET|/api/ping|bench|" ;;
-    get) echo "GET|/api/orders/${order_id[$2]}|bench|" ;;
-    list) echo "GET|/api/orders?pageSize=20|bench|" ;;
-    create) echo "POST|/api/orders?payment=Synchronous|bench-create|$order" ;;
-  esac
-}
-# The loads' tokens, signed once: a Python start per load would sit inside the window the load's conditions are read over.
-declare -A load_token=([bench]=$(token bench) [bench-create]=$(token bench-create))
-load() { # $1: endpoint, $2: config, $3: seconds; prints wrk's JSON summary
-  local method path tenant body
-  IFS='|' read -r method path tenant body <<<"$(endpoint_request "$1" "$2")"
-  BENCH_METHOD=$method BENCH_TOKEN=${load_token[$tenant]} BENCH_BODY=${body:-} \
-    wrk -t1 -c"$connections" -d"$3s" -s bench/wrk-request.lua "${api_url[$2]}$path" | tail -n 1
-}
-process_stats() { curl -sf "${api_url[$1]}/api/admin/process"; }
-# Exactly one Api process on the Api's core while it is measured: the idle ones (an export timer, the outbox worker's
-# poll, the Redis heartbeat) wait on the other cores meanwhile. Every thread moves (-a); each process keeps the one
-# processor it saw at start-up (taskset -c on launch), so its thread pool and GC stay sized alike.
-isolate() { # $1: the config to measure
-  [[ ${#on_api_core[@]} -gt 0 ]] || return 0
-  local other
-  for other in "${configs[@]}"; do
-    [[ $other == "$1" ]] || move "${api_pid[$other]}" "$other_cores"
-  done
-  move "${api_pid[$1]}" "$api_core"
-}
-move() { # $1: pid, $2: cores. A thread that ends while taskset walks the process's threads fails the walk: walk again.
-  for _ in 1 2 3; do taskset -a -cp "$2" "$1" >/dev/null 2>&1 && return; done
-  taskset -a -cp "$2" "$1" >/dev/null
-}
+
 # What else the Api's core did during a load: its busy and stolen time from /proc/stat (in clock ticks), to set against
 # the Api's own; and the other cores' busy time, which says whether wrk and PostgreSQL had room.
 core_ticks() { # $1: a cpu line's name (cpu1), or "others" for the other cores together; prints "busy steal total"
@@ -289,10 +163,6 @@ quiet_dashboard() { # waits (3 s at most) until the dashboard has used under a t
   done
   return 0 # still busy after 3 s: go on rather than end the run (set -e)
 }
-# The Api process's CPU time so far (user + system, in clock ticks), from /proc/PID/stat: fields 14 and 15, counted
-# after the command name, which may hold spaces.
-cpu_ticks() { sed 's/^.*) //' "/proc/${api_pid[$1]}/stat" | awk '{ print $12 + $13 }'; }
-
 # The warm-up: every endpoint of every process, each process alone on the Api's core as when it is measured, until the
 # JIT's tier-ups of the request path (tier 0, instrumented, tier 1) are done: after the first load, another second of
 # load while the last one still had the JIT compile more than a few methods, warmup_seconds_more at most. On one core
@@ -315,13 +185,22 @@ if [[ $warmup -gt 0 ]]; then
     done
   done
 fi
-for round in $(seq "$rounds"); do
+# Then whole rounds run like the others and not recorded (round 0): after the warm-up, in twelve rounds of (a) and (b)
+# (2026-12-03), the first round still stood apart from all the others (ping (b)/(a) CPU 0.70 where the others were
+# 1.06-1.34, the order read 1.48) with about 1 200 methods compiled in its loads, as the processes' caches, pools and
+# the JIT met the alternation of endpoints and configurations for the first time.
+for round in $(seq $((1 - unmeasured_rounds)) "$rounds"); do
   for endpoint in "${endpoints[@]}"; do
     for config in $(round_order "$round"); do
       isolate "$config"
       # A short load first, not measured, so that the process that just came back to the core meets the measured
       # load with its caches, connections and thread pool in the state of a process under load.
       [[ $settle == 0 ]] || load "$endpoint" "$config" "$settle" >/dev/null
+      if ((round < 1)); then
+        load "$endpoint" "$config" "$seconds" >/dev/null
+        [[ $config != dashboard ]] || quiet_dashboard
+        continue
+      fi
       before=$(process_stats "$config")
       read -r core_busy_before core_steal_before core_total_before < <(core_ticks "cpu${api_core:-}")
       read -r others_busy_before _ others_total_before < <(core_ticks others)
@@ -341,7 +220,7 @@ for round in $(seq "$rounds"); do
       [[ $config != dashboard ]] || quiet_dashboard
     done
   done
-  echo "  round $round of $rounds done"
+  echo "  round $round of $rounds done$( ((round >= 1)) || echo ' (not recorded)')"
 done
 for config in "${configs[@]}"; do
   rss_kb=$(awk '/VmRSS/ { print $2 }' "/proc/${api_pid[$config]}/status")
@@ -414,7 +293,7 @@ stop "${api_pid[fixes]}"
 # 3. Export path
 # ---------------------------------------------------------------------------------------------------------------
 echo "[${SECONDS}s] 3/4 Export path: rates $export_rates spans/s, ${export_seconds}s each, $export_rounds rounds"
-dotnet "$benchmarks" export --dashboard "$otlp" --sink "http://127.0.0.1:$sink_port" --seconds "$export_seconds" \
+dotnet "$benchmarks" export --dashboard "$otlp" --sink "$sink" --seconds "$export_seconds" \
   --flush-seconds "$export_flush" --rounds "$export_rounds" --rates "$export_rates" --output "$work/export.jsonl" >"$work/export.log"
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -435,7 +314,7 @@ overrides=$(compgen -e | grep '^BENCH_' | while read -r name; do printf '%s=%q '
 command="$overrides./bench/run.sh"
 [[ $quick == true ]] && command+=" --quick"
 python3 bench/report.py --work "$work" --output "$output" --command "$command" \
-  --pinning "$pinning" --settings "rounds=$rounds seconds=$seconds warmup=$warmup+$warmup_seconds_more settle=$settle connections=$connections seed_orders=$seed_orders fix_rounds=$fix_rounds index_sizes=${index_sizes// /,} export_rounds=$export_rounds export_seconds=$export_seconds bdn=${bdn_job[*]}"
+  --pinning "$pinning" --settings "rounds=$rounds (after $unmeasured_rounds not recorded) seconds=$seconds warmup=$warmup+$warmup_seconds_more settle=$settle connections=$connections seed_orders=$seed_orders fix_rounds=$fix_rounds index_sizes=${index_sizes// /,} export_rounds=$export_rounds export_seconds=$export_seconds bdn=${bdn_job[*]}"
 echo "[${SECONDS}s] Wrote $output/performance.md"
 
 # The diagnosis benchmark (docs/diagnosis.md) starts the whole application; a run that has one already measures it
