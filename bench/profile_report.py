@@ -3,11 +3,12 @@
     python3 bench/profile_report.py FOLDER
 
 FOLDER holds off.speedscope.json and on.speedscope.json (dotnet-trace's dotnet-sampled-thread-time profile, converted
-by `--format Speedscope`) and wrk-off.json, wrk-on.json (the loads' summaries, bench/wrk-request.lua's JSON line). Only time a thread spent on the CPU (the
-profiler's CPU_TIME leaf) counts; each stretch goes to the innermost frame on its stack that belongs to a category below,
-or to "the rest of the request" (the same code in both), and is divided by the requests wrk completed. On one saturated
-core a thread that is runnable but waiting for the core is still counted as on the CPU, so "the rest" also holds
-queueing: read the categories of tracing's own work, which (a) does not run at all, as the figure.
+by `--format Speedscope`) and wrk-off.json, wrk-on.json (the loads' summaries, bench/wrk-request.lua's JSON line).
+Only time a thread spent on the CPU (the profiler's CPU_TIME leaf) counts; each stretch goes to the innermost frame on
+its stack that belongs to a category below, or to "the rest of the request" (the same code in both), and is divided by
+the requests wrk completed. On one saturated core a thread that is runnable but waiting for the core is still counted
+as on the CPU, so "the rest" also holds queueing: read the categories of tracing's own work, which (a) does not run at
+all, as the figure.
 """
 import collections
 import json
