@@ -1,7 +1,8 @@
-# The set-up that bench/run.sh and bench/profile.sh share, sourced by both from the repository's root: the pinning,
-# the throwaway PostgreSQL and Redis, the discarding receiver, the tracing configurations and runtime settings of the
-# Api processes, and one wrk load of one endpoint. The caller sets `configuration` (Debug or Release) and `work` (the
-# folder for logs) before it starts anything; every process started is added to `pids`, for the caller's clean-up.
+# The set-up that bench/run.sh, bench/profile.sh and bench/side-by-side.sh share, sourced from the repository's root:
+# the pinning, the throwaway PostgreSQL and Redis, the discarding receiver, the payment stand-in, the tracing
+# configurations and runtime settings of the Api processes, and one wrk load of one endpoint. The caller sets
+# `configuration` (Debug or Release) and `work` (the folder for logs) before it starts anything; every process started
+# is added to `pids`, which stop_started stops for the caller's clean-up.
 pids=()
 
 # Pinning: the measured Api processes on one core, all else on the rest. The caller pins itself once its build is done
@@ -32,6 +33,11 @@ stop() { # $1: pid
   kill -TERM "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true
 }
 json_number() { grep -oE "\"$1\":[0-9.]+" | head -n 1 | cut -d: -f2; }
+first_id() { grep -oE '"id":"[0-9a-f-]+"' | head -n 1 | cut -d'"' -f4; } # the first "id" of a JSON answer
+stop_started() { # every process in pids, for the caller's EXIT trap
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
 
 # The Api takes the caller only from a token signed as Web signs it (docs/reliability.md): the benchmark's Api
 # processes get a key of the run's own, and its requests a token for their tenant, valid for the whole run (signed
@@ -94,6 +100,16 @@ define_configs() {
 # compilation with dynamic PGO as shipped, its tier-ups done in the warm-up.
 while read -r variable; do unset "$variable"; done < <(compgen -e | grep -E '^OTEL_|^(DOTNET|COMPlus)_(gc|GC|Tiered|TC_|OSR|ReadyToRun|ThreadPool|Thread_)' || true)
 runtime_env=(DOTNET_gcServer=0 DOTNET_gcConcurrent=1 DOTNET_TieredCompilation=1 DOTNET_TieredPGO=1 DOTNET_ReadyToRun=1)
+
+# The payment stand-in, answering after the given latency. Not traced: only the Api's tracing differs between runs.
+start_provider() { # $1: latency (hh:mm:ss.fff); sets provider_port
+  provider_port=$(free_port)
+  OTEL_SDK_DISABLED=true PaymentProvider__Latency=$1 Logging__LogLevel__Default=Warning \
+    dotnet OrdersTracing.PaymentProvider/bin/$configuration/net10.0/OrdersTracing.PaymentProvider.dll \
+    --urls "http://127.0.0.1:$provider_port" >"$work/provider-$provider_port.log" 2>&1 &
+  pids+=($!)
+  wait_for "http://127.0.0.1:$provider_port/alive"
+}
 
 declare -A api_pid api_url
 launch_api() { # $1: name, $2: database, $3: payment provider port, $4...: extra settings (NAME=value)

@@ -23,7 +23,7 @@ dotnet build bench/bench.slnf -c "$configuration" -v quiet -nologo --disable-bui
 "${pin_self[@]}" >/dev/null
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/orderstracing-profile.XXXXXX")
-trap 'for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true' EXIT
+trap stop_started EXIT
 start_postgres
 start_redis
 start_sink
@@ -37,8 +37,7 @@ done
 for config in off on; do
   wait_for "${api_url[$config]}/alive"
   curl -sf -X POST "${api_url[$config]}/api/admin/tenants/bench/orders?count=100" >/dev/null
-  order_id[$config]=$(curl -sf -H "Authorization: Bearer ${load_token[bench]}" "${api_url[$config]}/api/orders?pageSize=1" |
-    grep -oE '"id":"[0-9a-f-]+"' | head -n 1 | cut -d'"' -f4)
+  order_id[$config]=$(curl -sf -H "Authorization: Bearer ${load_token[bench]}" "${api_url[$config]}/api/orders?pageSize=1" | first_id)
 done
 
 for config in off on; do

@@ -78,8 +78,7 @@ fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/orderstracing-bench.XXXXXX")
 cleanup() {
   local status=$?
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
+  stop_started
   if [[ $status -eq 0 ]]; then
     rm -rf "$work"
   else
@@ -107,15 +106,6 @@ wait_for "http://127.0.0.1:$dashboard_port/"
 start_sink
 define_configs
 
-start_provider() { # $1: latency; sets provider_port. Not traced: only the Api's tracing differs between runs.
-  provider_port=$(free_port)
-  OTEL_SDK_DISABLED=true PaymentProvider__Latency=$1 Logging__LogLevel__Default=Warning \
-    dotnet OrdersTracing.PaymentProvider/bin/$configuration/net10.0/OrdersTracing.PaymentProvider.dll \
-    --urls "http://127.0.0.1:$provider_port" >"$work/provider-$provider_port.log" 2>&1 &
-  pids+=($!)
-  wait_for "http://127.0.0.1:$provider_port/alive"
-}
-
 configs=(off on detect sampled dashboard)
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -130,7 +120,7 @@ done
 for config in "${configs[@]}"; do
   wait_for "${api_url[$config]}/alive"
   for _ in $(seq "$posted_orders"); do response=$(post_order "${api_url[$config]}" bench Synchronous); done
-  order_id[$config]=$(grep -oE '"id":"[0-9a-f-]+"' <<<"$response" | head -n 1 | cut -d'"' -f4)
+  order_id[$config]=$(first_id <<<"$response")
   curl -sf -X POST "${api_url[$config]}/api/admin/tenants/bench/orders?count=$seed_orders" >/dev/null
 done
 

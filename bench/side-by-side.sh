@@ -23,18 +23,13 @@ dotnet build bench/bench.slnf -c "$configuration" -v quiet -nologo --disable-bui
 "${pin_self[@]}" >/dev/null
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/orderstracing-side-by-side.XXXXXX")
-trap 'for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true' EXIT
+trap stop_started EXIT
 start_postgres -c synchronous_commit=off
 start_redis
 start_sink
 define_configs
 config_env[twin]=${config_env[on]}
-provider_port=$(free_port)
-OTEL_SDK_DISABLED=true PaymentProvider__Latency=00:00:00 Logging__LogLevel__Default=Warning \
-  dotnet OrdersTracing.PaymentProvider/bin/$configuration/net10.0/OrdersTracing.PaymentProvider.dll \
-  --urls "http://127.0.0.1:$provider_port" >"$work/provider.log" 2>&1 &
-pids+=($!)
-wait_for "http://127.0.0.1:$provider_port/alive"
+start_provider 00:00:00
 
 for config in "${compared[@]}"; do
   [[ -n ${config_env[$config]:-} ]] || { echo "unknown configuration $config" >&2; exit 2; }
@@ -44,7 +39,7 @@ done
 for config in "${compared[@]}"; do
   wait_for "${api_url[$config]}/alive"
   response=$(post_order "${api_url[$config]}" bench Synchronous)
-  order_id[$config]=$(grep -oE '"id":"[0-9a-f-]+"' <<<"$response" | head -n 1 | cut -d'"' -f4)
+  order_id[$config]=$(first_id <<<"$response")
   curl -sf -X POST "${api_url[$config]}/api/admin/tenants/bench/orders?count=1000" >/dev/null
 done
 for config in "${compared[@]}"; do
