@@ -42,7 +42,7 @@ internal sealed class RowLockInterceptor(FaultSwitch faults, IServiceScopeFactor
         {
             try
             {
-                await Task.Delay(holdFor, CancellationToken.None);
+                await FaultDelay.WaitAsync(holdFor, CancellationToken.None);
                 await transaction.CommitAsync(CancellationToken.None);
             }
             catch (Exception exception)

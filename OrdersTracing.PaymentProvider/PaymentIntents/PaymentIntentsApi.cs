@@ -123,7 +123,7 @@ public static class PaymentIntentsApi
         var attempt = string.IsNullOrEmpty(key) ? 1 : ledger.Requested(key);
         if (faults.Strikes(FaultKind.SlowProvider, out var slow, attempt))
         {
-            await Task.Delay(slow.Duration, cancellationToken);
+            await FaultDelay.WaitAsync(slow.Duration, cancellationToken);
         }
 
         if (!string.IsNullOrEmpty(key) && idempotency.TryGet(key, out var replayed))
@@ -168,7 +168,7 @@ public static class PaymentIntentsApi
         if (faults.Strikes(FaultKind.ProviderTimeout, out var timeout, attempt))
         {
             // Charged, but the answer comes too late for the caller, which retries with the same key.
-            await Task.Delay(timeout.Duration, cancellationToken);
+            await FaultDelay.WaitAsync(timeout.Duration, cancellationToken);
         }
 
         return TypedResults.Ok(intent);

@@ -20,7 +20,7 @@ internal sealed class RouteFaultMiddleware(RequestDelegate next, FaultSwitch fau
 
             if (Strikes(FaultKind.SlowWebStep, context.Request, out var slow))
             {
-                await Task.Delay(slow.Duration, context.RequestAborted);
+                await FaultDelay.WaitAsync(slow.Duration, context.RequestAborted);
             }
         }
 

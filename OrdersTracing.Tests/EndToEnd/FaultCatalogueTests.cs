@@ -223,12 +223,12 @@ public sealed class FaultCatalogueTests(FaultsAppFixture fixture) : IAsyncLifeti
     {
         await fixture.StartApiAsync(KnownResourceCommands.RestartCommand);
 
-        var first = ApiServerSpan(await PlaceSynchronousOrderAsync());
-        var second = ApiServerSpan(await PlaceSynchronousOrderAsync());
+        var first = OwnTimeOfApi(await PlaceSynchronousOrderAsync());
+        var second = OwnTimeOfApi(await PlaceSynchronousOrderAsync());
 
-        FaultLoad.Report("cold-start", $"after a restart: first order {first.Duration.TotalMilliseconds:F0} ms in the Api, the next {second.Duration.TotalMilliseconds:F0} ms");
-        Assert.True(first.Duration > second.Duration * 1.5,
-            $"the first order took {first.Duration.TotalMilliseconds:F0} ms in the Api, the next {second.Duration.TotalMilliseconds:F0} ms");
+        FaultLoad.Report("cold-start", $"after a restart: first order {first.TotalMilliseconds:F0} ms in the Api outside the provider's calls, the next {second.TotalMilliseconds:F0} ms");
+        Assert.True(first > second * 1.5,
+            $"the first order spent {first.TotalMilliseconds:F0} ms in the Api outside the provider's calls, the next {second.TotalMilliseconds:F0} ms");
     }
 
     [Fact]
@@ -355,7 +355,17 @@ public sealed class FaultCatalogueTests(FaultsAppFixture fixture) : IAsyncLifeti
         return CriticalPath.Compute(spans).Timing(server).SelfTime;
     }
 
-    private static TraceSpan ApiServerSpan(IReadOnlyList<TraceSpan> spans) => Assert.Single(spans, IsApiServer);
+    /// <summary>
+    /// The order request's time less its calls to the provider: the stand-in's latency is the same for every order
+    /// and would otherwise hide what the Api itself spent.
+    /// </summary>
+    private static TimeSpan OwnTimeOfApi(IReadOnlyList<TraceSpan> spans)
+    {
+        var server = Assert.Single(spans, IsApiServer);
+        var calls = PaymentAttempts(spans).Where(attempt => IsWithin(attempt, server, spans)).ToList();
+        Assert.NotEmpty(calls);
+        return calls.Aggregate(server.Duration, (own, call) => own - call.Duration);
+    }
 
     private static TraceSpan ProviderServerSpan(IReadOnlyList<TraceSpan> spans) => Assert.Single(spans, IsProviderServer);
 
