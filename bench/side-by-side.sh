@@ -2,7 +2,8 @@
 # Two or more tracing configurations of the Api on one endpoint, side by side, with nothing else measured: the check
 # bench/run.sh's notes quote when one of its figures needs a closer look. Each process is started as bench/run.sh starts
 # it (bench/harness.sh), warmed up alone on the Api's core, then measured in rounds that rotate which goes first; the
-# CPU per request of each, and its ratio to the first configuration named, per round and as the median with the range.
+# CPU per request of each, and its ratio to the first configuration named, per round and as the median with the range;
+# then the bytes each allocated per request, and their difference to the first configuration's, the same way.
 #
 #   ./bench/side-by-side.sh ENDPOINT ROUNDS CONFIG CONFIG...      e.g.  ./bench/side-by-side.sh create 12 on detect twin
 #
@@ -53,22 +54,24 @@ for round in $(seq "$rounds"); do
     config=${compared[$(((i + round) % ${#compared[@]}))]}
     isolate "$config"
     load "$endpoint" "$config" 1 >/dev/null
-    before=$(cpu_ticks "$config")
+    before=$(cpu_ticks "$config") allocated_before=$(process_stats "$config" | json_number allocatedBytes)
     summary=$(load "$endpoint" "$config" 5)
-    after=$(cpu_ticks "$config")
-    printf '{"round":%d,"config":"%s","ticks":%d,"wrk":%s}\n' "$round" "$config" $((after - before)) "$summary" >>"$work/rounds.jsonl"
+    after=$(cpu_ticks "$config") allocated_after=$(process_stats "$config" | json_number allocatedBytes)
+    printf '{"round":%d,"config":"%s","ticks":%d,"allocated":%d,"wrk":%s}\n' \
+      "$round" "$config" $((after - before)) $((allocated_after - allocated_before)) "$summary" >>"$work/rounds.jsonl"
   done
 done
 
 python3 - "$work/rounds.jsonl" "$clock_ticks" "${compared[@]}" <<'EOF'
 import json, statistics, sys
 path, hz, configs = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
-rounds = {}
+rounds, allocated = {}, {}
 for line in open(path):
     run = json.loads(line)
     if run["wrk"]["non2xx"] or run["wrk"]["socket_errors"]:
         sys.exit(f"round {run['round']}, {run['config']}: {run['wrk']['non2xx']} errors; the figures would not be the endpoint's")
     rounds.setdefault(run["round"], {})[run["config"]] = run["ticks"] * 1e6 / hz / run["wrk"]["requests"]
+    allocated.setdefault(run["round"], {})[run["config"]] = run["allocated"] / run["wrk"]["requests"]
 print("CPU µs per request, by round:", " | ".join(configs))
 for number, cpu in sorted(rounds.items()):
     print(f"  {number:>2}  " + "  ".join(f"{cpu[c]:8.1f}" for c in configs))
@@ -78,4 +81,12 @@ for config in configs[1:]:
     if ratios:
         print(f"{config}/{base} CPU per request over rounds 3 to {max(rounds)}: "
               f"{statistics.median(ratios):.3f} ({min(ratios):.3f}–{max(ratios):.3f})")
+print("bytes allocated per request, by round:", " | ".join(configs))
+for number, allocations in sorted(allocated.items()):
+    print(f"  {number:>2}  " + "  ".join(f"{allocations[c]:8.0f}" for c in configs))
+for config in configs[1:]:
+    added = [allocations[config] - allocations[base] for number, allocations in allocated.items() if number > 2]
+    if added:
+        print(f"{config} − {base} bytes allocated per request over rounds 3 to {max(allocated)}: "
+              f"{statistics.median(added):.0f} ({min(added):.0f} to {max(added):.0f})")
 EOF
