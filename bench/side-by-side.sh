@@ -12,7 +12,7 @@
 # against. The first two rounds are printed but left out of the medians (the tier-ups that outlast a warm-up).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[[ $# -ge 4 ]] || { sed -n '6p' "$0" >&2; exit 2; }
+[[ $# -ge 4 ]] || { grep -m 1 '^#   ./bench/side-by-side.sh' "$0" >&2; exit 2; }
 endpoint=$1 rounds=$2; shift 2
 compared=("$@")
 case $endpoint in ping | get | list | create) ;; *) echo "unknown endpoint $endpoint" >&2; exit 2 ;; esac
@@ -65,28 +65,26 @@ done
 python3 - "$work/rounds.jsonl" "$clock_ticks" "${compared[@]}" <<'EOF'
 import json, statistics, sys
 path, hz, configs = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
-rounds, allocated = {}, {}
+cpu, allocated = {}, {}
 for line in open(path):
     run = json.loads(line)
     if run["wrk"]["non2xx"] or run["wrk"]["socket_errors"]:
         sys.exit(f"round {run['round']}, {run['config']}: {run['wrk']['non2xx']} errors; the figures would not be the endpoint's")
-    rounds.setdefault(run["round"], {})[run["config"]] = run["ticks"] * 1e6 / hz / run["wrk"]["requests"]
+    cpu.setdefault(run["round"], {})[run["config"]] = run["ticks"] * 1e6 / hz / run["wrk"]["requests"]
     allocated.setdefault(run["round"], {})[run["config"]] = run["allocated"] / run["wrk"]["requests"]
-print("CPU µs per request, by round:", " | ".join(configs))
-for number, cpu in sorted(rounds.items()):
-    print(f"  {number:>2}  " + "  ".join(f"{cpu[c]:8.1f}" for c in configs))
-base = configs[0]
-for config in configs[1:]:
-    ratios = [cpu[config] / cpu[base] for number, cpu in rounds.items() if number > 2]
-    if ratios:
-        print(f"{config}/{base} CPU per request over rounds 3 to {max(rounds)}: "
-              f"{statistics.median(ratios):.3f} ({min(ratios):.3f}–{max(ratios):.3f})")
-print("bytes allocated per request, by round:", " | ".join(configs))
-for number, allocations in sorted(allocated.items()):
-    print(f"  {number:>2}  " + "  ".join(f"{allocations[c]:8.0f}" for c in configs))
-for config in configs[1:]:
-    added = [allocations[config] - allocations[base] for number, allocations in allocated.items() if number > 2]
-    if added:
-        print(f"{config} − {base} bytes allocated per request over rounds 3 to {max(allocated)}: "
-              f"{statistics.median(added):.0f} ({min(added):.0f} to {max(added):.0f})")
+
+def report(what, by_round, shown, how, compare, compared):
+    """Each round's figure per configuration, then each one's comparison to the first over rounds 3 on."""
+    print(f"{what}, by round:", " | ".join(configs))
+    for number, figures in sorted(by_round.items()):
+        print(f"  {number:>2}  " + "  ".join(f"{figures[c]:8{shown}}" for c in configs))
+    base = configs[0]
+    for config in configs[1:]:
+        values = [compare(figures[config], figures[base]) for number, figures in by_round.items() if number > 2]
+        if values:
+            median, low, high = (compared.format(v) for v in (statistics.median(values), min(values), max(values)))
+            print(f"{config} against {base}, {what} as {how}, over rounds 3 to {max(by_round)}: {median} ({low} to {high})")
+
+report("CPU µs per request", cpu, ".1f", "a ratio", lambda mine, base: mine / base, "{:.3f}")
+report("bytes allocated per request", allocated, ".0f", "a difference", lambda mine, base: mine - base, "{:.0f}")
 EOF
