@@ -33,7 +33,8 @@ public sealed partial class BrowserTraceTests(OrdersAppFixture fixture) : IAsync
             spans.Count(span => span.Service == "browser" && span.Name == "documentLoad") == 2
             && spans.Any(span => span.Service == "browser" && span.Name == "submit")
             && spans.Any(span => IsWebServer(span, "GET", orderPath))
-            && spans.Any(span => span.Service == "api" && span.Kind == TraceSpanKind.Server)
+            && spans.Any(span => span.Service == "api" && span.Kind == TraceSpanKind.Server && span["url.path"] == "/api/orders")
+            && spans.Any(span => span.Service == "api" && span.Kind == TraceSpanKind.Server && span["url.path"] == $"/api{orderPath}")
             && spans.Any(span => span.Scope == "Npgsql"));
 
         Assert.Equal(formTraceId, await PageTraceIdAsync());
