@@ -264,6 +264,30 @@ public sealed class QueryDetectionNPlusOneTests
         Assert.Equal(0, detector.Processor.TrackedTraceCount);
     }
 
+    [Fact]
+    public void A_cache_commands_span_made_from_its_requests_context_is_not_followed_as_a_request_of_its_own()
+    {
+        using var detector = new StandaloneDetector();
+        var root = new QueryTimeline(detector.Source).Start("POST /api/orders", ActivityKind.Server);
+        Activity.Current = null;
+
+        // As the StackExchange.Redis instrumentation makes a command's span: from the request's context, on its own thread.
+        using (detector.Source.StartActivity("UNLINK", ActivityKind.Client, root.Context))
+        {
+            Assert.Equal(1, detector.Processor.TrackedTraceCount);
+        }
+
+        // A client span whose parent is in another process is where this process's part of the trace starts.
+        var remote = new ActivityContext(root.TraceId, ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded, isRemote: true);
+        using (detector.Source.StartActivity("GET", ActivityKind.Client, remote))
+        {
+            Assert.Equal(2, detector.Processor.TrackedTraceCount);
+        }
+
+        root.Stop();
+        Assert.Equal(0, detector.Processor.TrackedTraceCount);
+    }
+
     private static async Task<TelemetryTestHost> StartAsync(params (string Key, string? Value)[] settings)
     {
         var telemetry = TelemetryTestHost.Create(settings);

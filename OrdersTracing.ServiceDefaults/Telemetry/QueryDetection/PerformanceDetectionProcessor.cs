@@ -54,7 +54,7 @@ internal sealed class PerformanceDetectionProcessor : BaseProcessor<Activity>
 
     public override void OnStart(Activity activity)
     {
-        if (activity.Parent is not null)
+        if (!IsLocalRoot(activity))
         {
             return;
         }
@@ -73,13 +73,13 @@ internal sealed class PerformanceDetectionProcessor : BaseProcessor<Activity>
     {
         try
         {
-            if (activity.Parent is null)
-            {
-                EndRoot(activity);
-            }
-            else
+            if (activity.Parent is not null)
             {
                 Add(activity);
+            }
+            else if (IsLocalRoot(activity))
+            {
+                EndRoot(activity);
             }
         }
         catch (Exception exception)
@@ -87,6 +87,17 @@ internal sealed class PerformanceDetectionProcessor : BaseProcessor<Activity>
             failures.Record(exception);
         }
     }
+
+    /// <summary>
+    /// Whether the span starts a request or a worker's iteration of its own: it has no parent span in this process, or
+    /// only a remote one. A client or producer span made from the context of a span in this process is neither: the
+    /// StackExchange.Redis instrumentation makes a command's span that way, on its drain thread once the span the command
+    /// ran under has ended (every 10 s by default), so there is no root left to join, and following it alone would run
+    /// the detectors over one span.
+    /// </summary>
+    private static bool IsLocalRoot(Activity activity) =>
+        activity.Parent is null
+        && (activity.Kind is not (ActivityKind.Client or ActivityKind.Producer) || activity.HasRemoteParent || activity.ParentSpanId == default);
 
     /// <summary>The hot path: every span of the service comes here.</summary>
     private void Add(Activity activity)
