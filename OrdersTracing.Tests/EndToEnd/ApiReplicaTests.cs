@@ -50,8 +50,10 @@ public sealed class ApiReplicaTests(ApiReplicasAppFixture fixture) : IAsyncDispo
         var outbox = await Poll.UntilAsync<OutboxCounts>(async () => await fixture.ReadOutboxAsync(tenant) is { Pending: 0 } settled ? settled : null, "every payment settled");
         var settled = settling.Elapsed;
         var charges = await ChargesAsync(orderIds);
+        // Each replica exports its own spans: wait for every order's create as well as its payment.
         var spans = await fixture.Telemetry.WaitForSpansAsync(spans =>
-            spans.Count(span => span.Name == OrdersTelemetry.Spans.ProcessPayment && orderIds.Contains(span[TelemetryTags.OrderId] ?? "")) >= Orders);
+            spans.Count(span => span.Name == OrdersTelemetry.Spans.ProcessPayment && orderIds.Contains(span[TelemetryTags.OrderId] ?? "")) >= Orders
+            && spans.Count(span => span.Name == OrdersTelemetry.Spans.CreateOrder && orderIds.Contains(span[TelemetryTags.OrderId] ?? "")) >= Orders);
         var payingReplicas = InstancesOf(spans, OrdersTelemetry.Spans.ProcessPayment, orderIds);
         var placingReplicas = InstancesOf(spans, OrdersTelemetry.Spans.CreateOrder, orderIds);
 

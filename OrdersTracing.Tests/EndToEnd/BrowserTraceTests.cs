@@ -33,9 +33,10 @@ public sealed partial class BrowserTraceTests(OrdersAppFixture fixture) : IAsync
             spans.Count(span => span.Service == "browser" && span.Name == "documentLoad") == 2
             && spans.Any(span => span.Service == "browser" && span.Name == "submit")
             && spans.Any(span => IsWebServer(span, "GET", orderPath))
-            && spans.Any(span => span.Service == "api" && span.Kind == TraceSpanKind.Server && span["url.path"] == "/api/orders")
-            && spans.Any(span => span.Service == "api" && span.Kind == TraceSpanKind.Server && span["url.path"] == $"/api{orderPath}")
-            && spans.Any(span => span.Scope == "Npgsql"));
+            && spans.Any(span => IsApiServer(span, "/api/orders"))
+            && spans.Any(span => IsApiServer(span, $"/api{orderPath}"))
+            && spans.Any(span => IsApiServer(span, "/api/payments/webhook"))
+            && spans.Any(span => span.Service == "payments" && span.Kind == TraceSpanKind.Client));
 
         Assert.Equal(formTraceId, await PageTraceIdAsync());
         var byId = spans.ToDictionary(span => span.SpanId);
@@ -55,8 +56,8 @@ public sealed partial class BrowserTraceTests(OrdersAppFixture fixture) : IAsync
         Assert.Equal(new[] { root.SpanId, orderPage.SpanId }.Order(), documentLoads.Select(span => span.ParentSpanId!).Order());
         Assert.All(spans.Where(span => span.Service == "browser" && span.Name is not ("documentLoad" or "submit")),
             span => Assert.Contains(documentLoads, load => load.SpanId == span.ParentSpanId));
-        // The payment, charged in the background by default, is part of the same story (the payment provider's spans).
-        Assert.Superset(new HashSet<string> { "api", "browser", "web" }, spans.Select(span => span.Service).ToHashSet());
+        // The payment, charged inside the request here, is part of the same story: the provider's spans and its webhook.
+        Assert.Equal(["api", "browser", "payments", "web"], spans.Select(span => span.Service).Distinct().Order());
 
         await browser.GotoAsync($"/traces/{formTraceId}");
         var doctor = browser.Page.Locator($"[data-trace-doctor][data-trace-id='{formTraceId}']");
@@ -70,6 +71,9 @@ public sealed partial class BrowserTraceTests(OrdersAppFixture fixture) : IAsync
 
     private async Task<string> PageTraceIdAsync() =>
         (await browser.Page.Locator("meta[name=traceparent]").GetAttributeAsync("content"))!.Split('-')[1];
+
+    private static bool IsApiServer(TraceSpan span, string path) =>
+        span.Service == "api" && span.Kind == TraceSpanKind.Server && span["url.path"] == path;
 
     private static bool IsWebServer(TraceSpan span, string method, string path) =>
         span.Service == "web" && span.Kind == TraceSpanKind.Server && span["http.request.method"] == method && span["url.path"] == path;
