@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 
 namespace OrdersTracing.TraceAnalysis;
@@ -27,20 +28,19 @@ internal static partial class ConsecutiveDbDetector
             return;
         }
 
-        var run = new List<DetectedSpan>();
-        foreach (var span in context.Spans)
+        // A run is a range of the spans in start order: a span that ends one is in neither it nor the next.
+        var spans = CollectionsMarshal.AsSpan(context.Spans);
+        var start = 0;
+        for (var i = 0; i < spans.Length; i++)
         {
-            if (!IsSelect(span) || (run.Count > 0 && run[^1].EndTicks > span.StartTicks))
+            if (!IsSelect(spans[i]) || (i > start && spans[i - 1].EndTicks > spans[i].StartTicks))
             {
-                Report(context, run);
-                run = [];
-                continue;
+                Report(context, start, i - start);
+                start = i + 1;
             }
-
-            run.Add(span);
         }
 
-        Report(context, run);
+        Report(context, start, spans.Length - start);
     }
 
     private static bool IsSelect(in DetectedSpan span) =>
@@ -49,13 +49,15 @@ internal static partial class ConsecutiveDbDetector
     private static bool IsIndependent(in DetectedSpan span) =>
         span.Text is { } text && !text.Contains("WHERE", StringComparison.OrdinalIgnoreCase) && !Parameter().IsMatch(text);
 
-    private static void Report(DetectionContext context, List<DetectedSpan> run)
+    private static void Report(DetectionContext context, int start, int count)
     {
         var thresholds = context.Thresholds;
-        if (run.Count < thresholds.MinimumConsecutiveQueries)
+        if (count < thresholds.MinimumConsecutiveQueries)
         {
             return;
         }
+
+        var run = context.Spans.GetRange(start, count);
 
         var independent = run.Skip(1).Where(span => IsIndependent(span)).ToList();
         if (independent.Count == 0 || !independent.All(span => span.Duration > thresholds.ConsecutiveQueryDuration))

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace OrdersTracing.TraceAnalysis;
 
 /// <summary>
@@ -25,76 +27,66 @@ internal static class MNPlusOneDbDetector
             return;
         }
 
-        var recent = new List<DetectedSpan>();
-        List<DetectedSpan>? pattern = null;
-        var matched = new List<DetectedSpan>();
+        // Every state is a range of the spans in start order, so nothing is copied until there is a finding: searching
+        // keeps the spans from recentStart to the current one; a pattern is patternLength spans from patternStart, and
+        // the spans matched so far run from there to the current one.
+        var spans = CollectionsMarshal.AsSpan(context.Spans);
+        var maximumLength = thresholds.MaximumSequenceLength;
+        var recentStart = 0;
+        var patternStart = 0;
+        var patternLength = 0;
         var index = 0;
 
-        foreach (var span in context.Spans)
+        for (var i = 0; i < spans.Length; i++)
         {
-            if (pattern is not null)
+            ref readonly var span = ref spans[i];
+            if (patternLength > 0)
             {
-                if (Equivalent(pattern[index], span))
+                if (Equivalent(spans[patternStart + index], span))
                 {
-                    matched.Add(span);
-                    index = (index + 1) % pattern.Count;
+                    index = (index + 1) % patternLength;
                     continue;
                 }
 
-                var whole = matched.Count / pattern.Count * pattern.Count;
-                Report(context, pattern, matched);
-                recent = [.. matched.Skip(whole), span];
-                TrimToLength(recent, thresholds.MaximumSequenceLength);
-                pattern = null;
+                var matched = i - patternStart;
+                Report(context, patternStart, patternLength, matched);
+
+                // Searching resumes with the spans after the last whole repetition, and this one.
+                recentStart = Math.Max(patternStart + (matched / patternLength * patternLength), i + 1 - maximumLength);
+                patternLength = 0;
                 continue;
             }
 
-            if (recent.Count > 1)
+            for (var j = recentStart; j < i - 1; j++)
             {
-                for (var i = 0; i < recent.Count - 1; i++)
+                if (Equivalent(span, spans[j]) && IsValid(spans[j..i]))
                 {
-                    if (Equivalent(span, recent[i]) && IsValid(recent, i))
-                    {
-                        pattern = recent[i..];
-                        matched = [.. pattern, span];
-                        index = 1;
-                        break;
-                    }
-                }
-
-                if (pattern is not null)
-                {
-                    continue;
+                    (patternStart, patternLength, index) = (j, i - j, 1);
+                    break;
                 }
             }
 
-            recent.Add(span);
-            TrimToLength(recent, thresholds.MaximumSequenceLength);
+            if (patternLength == 0)
+            {
+                recentStart = Math.Max(recentStart, i + 1 - maximumLength);
+            }
         }
 
-        if (pattern is not null)
+        if (patternLength > 0)
         {
-            Report(context, pattern, matched);
-        }
-    }
-
-    private static void TrimToLength(List<DetectedSpan> recent, int length)
-    {
-        if (recent.Count > length)
-        {
-            recent.RemoveRange(0, recent.Count - length);
+            Report(context, patternStart, patternLength, spans.Length - patternStart);
         }
     }
 
     /// <summary>A valid pattern has a SQL query and a span that differs from its first.</summary>
-    private static bool IsValid(List<DetectedSpan> recent, int start)
+    private static bool IsValid(ReadOnlySpan<DetectedSpan> pattern)
     {
         var hasQuery = false;
         var hasDifferent = false;
-        for (var i = start; i < recent.Count; i++)
+        foreach (ref readonly var span in pattern)
         {
-            hasQuery |= recent[i].IsQuery;
-            hasDifferent |= !Equivalent(recent[start], recent[i]);
+            hasQuery |= span.IsQuery;
+            hasDifferent |= !Equivalent(pattern[0], span);
         }
 
         return hasQuery && hasDifferent;
@@ -112,15 +104,15 @@ internal static class MNPlusOneDbDetector
             : string.Equals(a.Name, b.Name, StringComparison.Ordinal);
     }
 
-    private static void Report(DetectionContext context, List<DetectedSpan> pattern, List<DetectedSpan> matched)
+    private static void Report(DetectionContext context, int patternStart, int patternLength, int matched)
     {
-        var times = matched.Count / pattern.Count;
+        var times = matched / patternLength;
         if (times < context.Thresholds.MinimumSequenceRepetitions)
         {
             return;
         }
 
-        var offenders = matched[..(times * pattern.Count)];
+        var offenders = context.Spans.GetRange(patternStart, times * patternLength);
         var total = IntervalUnion.Of(offenders);
         var parent = offenders[0].ParentSpanId;
         if (total < context.Thresholds.MinimumSequenceTotalDuration || parent == default || offenders.Any(span => span.ParentSpanId != parent))
@@ -128,7 +120,7 @@ internal static class MNPlusOneDbDetector
             return;
         }
 
-        var subject = string.Join(" → ", pattern.Select(span => span.IsQuery ? span.Statement : span.Name));
+        var subject = string.Join(" → ", offenders.Take(patternLength).Select(span => span.IsQuery ? span.Statement : span.Name));
         context.Report(new Finding(FindingKind.MNPlusOneDb, context.Service, DetectionContext.Ids(offenders), subject, times, total)
         {
             ParentSpanId = parent.ToHexString(),
