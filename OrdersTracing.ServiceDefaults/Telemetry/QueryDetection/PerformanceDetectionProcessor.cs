@@ -33,7 +33,8 @@ internal sealed class PerformanceDetectionProcessor : BaseProcessor<Activity>
     private string? service;
 
     // The root the last span belonged to: a request's spans end one after another, so most look-ups stop here. A root
-    // that has ended or was dropped is harmless here: its list is gone, or bounded and soon unreferenced.
+    // that has ended is looked up again (its span may be followed anew, as a benchmark does); one that was dropped is
+    // harmless here: its list is bounded and soon unreferenced.
     private RootState? lastRoot;
 
     public PerformanceDetectionProcessor(
@@ -104,7 +105,7 @@ internal sealed class PerformanceDetectionProcessor : BaseProcessor<Activity>
     {
         var localRoot = activity.LocalRoot();
         var root = Volatile.Read(ref lastRoot);
-        if (root is null || !ReferenceEquals(root.Root, localRoot))
+        if (root is null || !ReferenceEquals(root.Root, localRoot) || root.Spans is null)
         {
             if (!roots.TryGet(localRoot, out root))
             {

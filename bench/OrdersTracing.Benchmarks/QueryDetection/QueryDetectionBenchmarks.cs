@@ -25,7 +25,8 @@ namespace OrdersTracing.Benchmarks.QueryDetection;
 /// to its root's list until the list holds <see cref="QueryDetectionOptions.MaxSpansPerRoot"/>; the calls after that
 /// skip only the copy of the 80-byte struct into the list. A request's own root is measured apart, once per request:
 /// its start (the detectors begin to follow it), its spans' ends and its end (the detectors run over its spans), for a
-/// request without child spans (<c>/ping</c>) and for one with a handler's span and a query (reading an order).
+/// request without child spans (<c>/ping</c>), for one with a handler's span and a query (reading an order) and for
+/// placing an order (two writes around the payment call, then the cache command made from the request's context).
 /// </remarks>
 [MemoryDiagnoser]
 public class QueryDetectionBenchmarks
@@ -45,6 +46,9 @@ public class QueryDetectionBenchmarks
     private Activity requestRoot = null!;
     private Activity requestHandler = null!;
     private Activity requestQuery = null!;
+    private Activity createRoot = null!;
+    private Activity[] createSpans = null!;
+    private Activity cacheCommand = null!;
 
     [Params(Detector.Family, Detector.SlowQuery, Detector.All, Detector.DatabaseSystem, Detector.UrlRedaction)]
     public Detector Detectors { get; set; }
@@ -104,6 +108,30 @@ public class QueryDetectionBenchmarks
         requestQuery = Query(source.StartActivity("postgresql", ActivityKind.Client)!, "SELECT o.id, o.status FROM orders AS o WHERE o.id = @__id_0");
         requestHandler.Stop();
         requestRoot.Stop();
+
+        // Placing an order: two writes around the payment call (six spans, past the cheapest early-outs), then the
+        // cache command that drops the tenant's cached listing, which the Redis instrumentation makes from the request's
+        // context once the request has ended.
+        Activity.Current = null;
+        createRoot = Server(source.StartActivity("POST /api/orders", ActivityKind.Server)!);
+        var create = source.StartActivity("orders.create")!;
+        create.SetTag(TelemetryTags.TenantId, "acme").SetTag(TelemetryTags.UserId, "alice");
+        var insertOrder = Query(source.StartActivity("postgresql", ActivityKind.Client)!, "INSERT INTO orders (id, created_at, status, tenant_id, total, user_id) VALUES (@p0, @p1, @p2, @p3, @p4, @p5)");
+        var insertItems = Query(source.StartActivity("postgresql", ActivityKind.Client)!, "INSERT INTO order_items (id, order_id, quantity, sku, unit_price) VALUES (@p6, @p7, @p8, @p9, @p10)");
+        var payment = source.StartActivity("payments.create_intent")!;
+        var paymentCall = source.StartActivity("POST", ActivityKind.Client)!;
+        paymentCall.SetTag("http.request.method", "POST").SetTag("server.address", "localhost").SetTag("server.port", 5090)
+            .SetTag("url.full", "http://localhost:5090/payment_intents").SetTag("http.response.status_code", 200);
+        paymentCall.Stop();
+        payment.Stop();
+        var update = Query(source.StartActivity("postgresql", ActivityKind.Client)!, "UPDATE orders SET payment_id = @p0, payment_status = @p1 WHERE id = @p2");
+        create.Stop();
+        createRoot.Stop();
+        createSpans = [insertOrder, insertItems, paymentCall, payment, update, create];
+        Activity.Current = null;
+        cacheCommand = source.StartActivity("UNLINK", ActivityKind.Client, createRoot.Context)!;
+        cacheCommand.SetTag(TelemetryTags.DbSystemName, "redis").SetTag(TelemetryTags.DbQueryText, "UNLINK");
+        cacheCommand.Stop();
         Activity.Current = current;
     }
 
@@ -143,6 +171,21 @@ public class QueryDetectionBenchmarks
         detector.OnEnd(requestQuery);
         detector.OnEnd(requestHandler);
         detector.OnEnd(requestRoot);
+    }
+
+    /// <summary>Placing an order, start to end, and the cache command made from its context after it.</summary>
+    [Benchmark]
+    public void CreateRequest()
+    {
+        detector.OnStart(createRoot);
+        foreach (var span in createSpans)
+        {
+            detector.OnEnd(span);
+        }
+
+        detector.OnEnd(createRoot);
+        detector.OnStart(cacheCommand);
+        detector.OnEnd(cacheCommand);
     }
 
     private static Activity Server(Activity span)
