@@ -7,6 +7,9 @@
 #   ./bench/run.sh --quick              a smoke run (about 4 minutes): tiny loads, writes to a temporary folder
 #   ./bench/run.sh --output DIR         write performance.md and images/ to DIR instead
 #
+# BENCH_KEEP_WORK=1 keeps the raw results after a run that succeeded, so that the page can be written again from them
+# (bench/report.py with the --work folder it prints) once bench/performance-notes.md has been edited.
+#
 # It ends with the diagnosis benchmark, ./bench/diagnose.sh, in the same mode and to the same folder
 # (docs/diagnosis.md); DIAGNOSIS_BENCH_SKIP=1 leaves it out.
 #
@@ -79,8 +82,10 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/orderstracing-bench.XXXXXX")
 cleanup() {
   local status=$?
   stop_started
-  if [[ $status -eq 0 ]]; then
+  if [[ $status -eq 0 && ${BENCH_KEEP_WORK:-} != 1 ]]; then
     rm -rf "$work"
+  elif [[ $status -eq 0 ]]; then
+    echo "bench/run.sh kept its raw results in $work" >&2
   else
     echo "bench/run.sh failed ($status); its logs and raw results are in $work" >&2
   fi
@@ -300,7 +305,7 @@ for name in QueryDetectionBenchmarks ProcessorBenchmarks ExportCostBenchmarks; d
   cp "$work"/bdn/results/*.$name-report-full-compressed.json "$work/micro-$name.json"
 done
 
-overrides=$(compgen -e | grep '^BENCH_' | while read -r name; do printf '%s=%q ' "$name" "${!name}"; done || true)
+overrides=$(compgen -e | grep '^BENCH_' | grep -vx BENCH_KEEP_WORK | while read -r name; do printf '%s=%q ' "$name" "${!name}"; done || true)
 command="$overrides./bench/run.sh"
 [[ $quick == true ]] && command+=" --quick"
 python3 bench/report.py --work "$work" --output "$output" --command "$command" \
