@@ -110,8 +110,8 @@ public class QueryDetectionBenchmarks
         requestRoot.Stop();
 
         // Placing an order: two writes around the payment call (six spans, past the cheapest early-outs), then the
-        // cache command that drops the tenant's cached listing, which the Redis instrumentation makes from the request's
-        // context once the request has ended.
+        // cache command that drops the order's cached copy once its payment is recorded, which the Redis instrumentation
+        // makes from the request's context after the request has ended.
         Activity.Current = null;
         createRoot = Server(source.StartActivity("POST /api/orders", ActivityKind.Server)!);
         var create = source.StartActivity("orders.create")!;
