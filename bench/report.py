@@ -562,13 +562,13 @@ def microbenchmarks(page, work, added_cpu):
         # Every span ends through the span processors and the gate; the server span also carries the once-per-request
         # hooks (the cold-start mark, the response size), and for the detectors it is the root they follow from its
         # start and run over at its end (`EmptyRequest`, in place of the detectors' figure for a span that ends).
-        other = total([detection[(processor, "InternalSpan")] for processor in span_processors] + [gate])
-        server = total([detection[(processor, "InternalSpan")] for processor in span_processors if processor != "All"]
-                       + [gate, mark, detection[("All", "EmptyRequest")]])
-        query = total([detection[(processor, "DatabaseSpan")] for processor in span_processors] + [gate])
-        # The same without the detectors, for a request whose detectors' figure is measured whole.
+        # Each span's figures without the detectors, then with their figure per span that ends, or for the server span
+        # their whole root's; a request whose detectors' figure is measured whole adds that to the first ones.
         other_alone = total([detection[(processor, "InternalSpan")] for processor in span_processors if processor != "All"] + [gate])
         query_alone = total([detection[(processor, "DatabaseSpan")] for processor in span_processors if processor != "All"] + [gate])
+        other = total([other_alone, detection[("All", "InternalSpan")]])
+        query = total([query_alone, detection[("All", "DatabaseSpan")]])
+        server = total([other_alone, mark, detection[("All", "EmptyRequest")]])
         page.add(
             "The bill for the application as shipped, (c): every span ends through the `db.system` and URL redaction "
             "processors, both detectors and the export gate, a query span through the detectors' longer path, and the "
